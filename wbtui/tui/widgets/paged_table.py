@@ -1,0 +1,368 @@
+"""A table whose rows arrive page by page and are drawn line by line.
+
+Textual's DataTable measures every cell when rows are added (10k rows take about a second and
+100k freeze the UI), so lists that can be long use this Line API table instead: only the visible
+lines are rendered, and the owner is asked for more rows as the cursor nears the end of what has
+loaded. It never fetches anything itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, NamedTuple
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+# How close to the last loaded row the cursor may get before more rows are requested.
+PREFETCH_ROWS = 200
+
+
+class Column(NamedTuple):
+    key: str
+    label: str
+    width: int
+    align_right: bool = False
+
+
+class Cell(NamedTuple):
+    text: str
+    # a component class suffix such as "good" or "bad"; see COMPONENT_CLASSES
+    tone: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    cells: tuple[Cell, ...]
+    data: object = None
+
+
+class PagedTable(ScrollView, can_focus=True):
+    """Rows with a cursor, marks and a sortable column; it asks for more rows as you scroll."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "home", "First", show=False, id="table.first"),
+        Binding("end,G", "end", "Last", show=False, id="table.last"),
+        Binding("left,h", "column(-1)", "Column left", show=False, id="table.left"),
+        Binding("right,l", "column(1)", "Column right", show=False, id="table.right"),
+        Binding("enter", "select", "Open", id="table.open", tooltip="Open the row"),
+        Binding("space", "mark", "Mark", id="table.mark", tooltip="Mark or unmark the row"),
+        Binding("s", "sort", "Sort", id="table.sort", tooltip="Sort by the column under the cursor"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paged-table--header",
+        "paged-table--header-cursor",
+        "paged-table--cursor",
+        "paged-table--marked",
+        "paged-table--good",
+        "paged-table--bad",
+        "paged-table--busy",
+        "paged-table--muted",
+    }
+
+    DEFAULT_CSS = """
+    PagedTable { height: 1fr; }
+    PagedTable > .paged-table--header { text-style: bold; background: $panel; }
+    PagedTable > .paged-table--header-cursor { text-style: bold reverse; background: $panel; }
+    PagedTable > .paged-table--cursor { background: $block-cursor-blurred-background; }
+    PagedTable:focus > .paged-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    PagedTable > .paged-table--marked { text-style: bold; color: $accent; }
+    PagedTable > .paged-table--good { color: $success; }
+    PagedTable > .paged-table--bad { color: $error; }
+    PagedTable > .paged-table--busy { color: $warning; }
+    PagedTable > .paged-table--muted { color: $text-muted; }
+    """
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+    cursor_column: reactive[int] = reactive(0, init=False)
+
+    class NeedMore(Message):
+        """The cursor is near the end of the loaded rows and more exist."""
+
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    class Selected(Message):
+        def __init__(self, table: PagedTable, row: Row) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    class Highlighted(Selected):
+        """The cursor moved to a row."""
+
+    class SortRequested(Message):
+        def __init__(self, table: PagedTable, column: Column, descending: bool) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+            self.descending = descending
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    class MarksChanged(Message):
+        def __init__(self, table: PagedTable, marked: frozenset[str]) -> None:
+            super().__init__()
+            self.table = table
+            self.marked = marked
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    def __init__(self, *, sortable: bool = True, markable: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.columns: list[Column] = []
+        self.rows: list[Row] = []
+        self.has_more = False
+        self.sortable = sortable
+        self.markable = markable
+        self.sort_key: str | None = None
+        self.sort_descending = False
+        self.marked: set[str] = set()
+        self.empty_text = "Nothing here."
+        self._more_requested = False
+
+    # -- data from the owner ---------------------------------------------------------------
+
+    def set_columns(self, columns: list[Column]) -> None:
+        self.columns = list(columns)
+        self.cursor_column = min(self.cursor_column, max(len(self.columns) - 1, 0))
+        self._resize()
+
+    def clear(self) -> None:
+        self.rows = []
+        self.has_more = False
+        self._more_requested = False
+        self.cursor_row = 0
+        self.scroll_to(0, 0, animate=False)
+        self._resize()
+
+    def add_rows(self, rows: list[Row], *, has_more: bool) -> None:
+        self.rows.extend(rows)
+        self.has_more = has_more
+        self._more_requested = False
+        self._resize()
+        self._maybe_need_more()
+        if rows and len(self.rows) == len(rows):
+            self.post_message(self.Highlighted(self, self.rows[0]))
+
+    def replace_row(self, row: Row) -> None:
+        for index, old in enumerate(self.rows):
+            if old.key == row.key:
+                self.rows[index] = row
+                self.refresh_line(index)
+
+    @property
+    def current_row(self) -> Row | None:
+        if 0 <= self.cursor_row < len(self.rows):
+            return self.rows[self.cursor_row]
+        return None
+
+    def move_to_key(self, key: str) -> bool:
+        for index, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor_row = index
+                return True
+        return False
+
+    # -- geometry ---------------------------------------------------------------------------
+
+    def _resize(self) -> None:
+        width = sum(column.width + 1 for column in self.columns) + 2
+        self.virtual_size = Size(width, len(self.rows) + 1)
+        self.refresh()
+
+    def refresh_line(self, index: int) -> None:
+        y = index - round(self.scroll_y) + 1
+        if 0 < y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _column_x(self, index: int) -> tuple[int, int]:
+        start = 2 + sum(column.width + 1 for column in self.columns[:index])
+        return start, start + self.columns[index].width
+
+    def _scroll_cursor_into_view(self) -> None:
+        body = max(self.size.height - 1, 1)
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + body:
+            self.scroll_to(y=self.cursor_row - body + 1, animate=False)
+        if self.columns:
+            start, end = self._column_x(self.cursor_column)
+            left = round(self.scroll_x)
+            if start < left:
+                self.scroll_to(x=start - 2, animate=False)
+            elif end > left + self.size.width:
+                self.scroll_to(x=end - self.size.width + 1, animate=False)
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            strip = self._header_strip()
+        else:
+            index = scroll_y + y - 1
+            if index < len(self.rows):
+                strip = self._row_strip(index)
+            elif index == len(self.rows) and (self.has_more or not self.rows):
+                text = "loading…" if self.has_more else self.empty_text
+                strip = Strip([Segment("  " + text, self._style("muted"))])
+            else:
+                return Strip.blank(width, base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, y)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"paged-table--{name}")
+
+    def _header_strip(self) -> Strip:
+        header = self._style("header")
+        segments = [Segment("  ", header)]
+        for index, column in enumerate(self.columns):
+            label = column.label
+            if column.key == self.sort_key:
+                label += " ▼" if self.sort_descending else " ▲"
+            style = header
+            if index == self.cursor_column and self.sortable:
+                style = self._style("header-cursor")
+            segments.append(Segment(_fit(label, column), style))
+            segments.append(Segment(" ", header))
+        return Strip(segments)
+
+    def _row_strip(self, index: int) -> Strip:
+        row = self.rows[index]
+        base = self.rich_style
+        marked = row.key in self.marked
+        if marked:
+            base += self._style("marked")
+        on_cursor = index == self.cursor_row
+        if on_cursor:
+            base += self._style("cursor")
+        segments = [Segment("● " if marked else "  ", base)]
+        for column, cell in zip(self.columns, row.cells):
+            style = base
+            if cell.tone and not on_cursor:
+                style = base + self._style(cell.tone)
+            segments.append(Segment(_fit(cell.text, column), style))
+            segments.append(Segment(" ", base))
+        return Strip(segments)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view()
+        self._maybe_need_more()
+        if (row := self.current_row) is not None:
+            self.post_message(self.Highlighted(self, row))
+
+    def watch_cursor_column(self) -> None:
+        self.refresh(Region(0, 0, self.size.width, 1))
+        self._scroll_cursor_into_view()
+
+    def _maybe_need_more(self) -> None:
+        if self.has_more and not self._more_requested:
+            visible_end = round(self.scroll_y) + self.size.height
+            if max(self.cursor_row, visible_end) >= len(self.rows) - PREFETCH_ROWS:
+                self._more_requested = True
+                self.post_message(self.NeedMore(self))
+
+    def _move(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, len(self.rows) - 1))
+
+    def action_cursor(self, delta: int) -> None:
+        self._move(self.cursor_row + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move(self.cursor_row + direction * max(self.size.height - 2, 1))
+
+    def action_home(self) -> None:
+        self._move(0)
+
+    def action_end(self) -> None:
+        self._move(len(self.rows) - 1)
+
+    def action_column(self, delta: int) -> None:
+        if self.columns:
+            self.cursor_column = max(0, min(self.cursor_column + delta, len(self.columns) - 1))
+
+    def action_select(self) -> None:
+        if (row := self.current_row) is not None:
+            self.post_message(self.Selected(self, row))
+
+    def action_mark(self) -> None:
+        if not self.markable or (row := self.current_row) is None:
+            return
+        self.marked.symmetric_difference_update({row.key})
+        self.refresh_line(self.cursor_row)
+        self.post_message(self.MarksChanged(self, frozenset(self.marked)))
+        self.action_cursor(1)
+
+    def action_sort(self) -> None:
+        if not self.sortable or not self.columns:
+            return
+        column = self.columns[self.cursor_column]
+        descending = not self.sort_descending if column.key == self.sort_key else True
+        self.post_message(self.SortRequested(self, column, descending))
+
+    def show_sort(self, key: str | None, descending: bool) -> None:
+        self.sort_key, self.sort_descending = key, descending
+        self.refresh(Region(0, 0, self.size.width, 1))
+
+    def on_resize(self) -> None:
+        self._maybe_need_more()
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._maybe_need_more()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            return
+        index = round(self.scroll_y) + event.y - 1
+        if index < len(self.rows):
+            if index == self.cursor_row and event.chain == 2:
+                self.action_select()
+            self.cursor_row = index
+
+
+def _fit(text: str, column: Column) -> str:
+    """Cut or pad `text` to the column's width in cells (server strings are never markup)."""
+    text = text.replace("\n", " ")
+    width = column.width
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    pad = " " * (width - cell_len(text))
+    return pad + text if column.align_right else text + pad
