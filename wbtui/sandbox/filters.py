@@ -255,7 +255,7 @@ class _Tags:
     doc = "CASE WHEN json_valid(runs.tags) THEN runs.tags END"
 
     def whole(self) -> _Val:
-        return _Val(_Sql("'array'"), _Sql(self.doc))
+        return _Val(_Sql("'array'"), _Sql(f"json({self.doc})"))  # minified, like json_extract's
 
     def any_element(self, pred: Callable[[_Val], _Sql]) -> _Sql:
         inner = pred(_Val(_Sql("json_each.type"), _Sql("json_each.value")))
@@ -279,10 +279,9 @@ _USER = "(SELECT users.username FROM users WHERE users.id = runs.user_id)"
 _SWEEP = "(SELECT sweeps.name FROM sweeps WHERE sweeps.id = runs.sweep_id)"
 _CREATED = _Column("runs.created_at", nullable=False, time=True)
 _HEARTBEAT = _Column("runs.heartbeat_at", time=True)
-_UPDATED = _Column("COALESCE(runs.heartbeat_at, runs.created_at)", nullable=False, time=True)
+_UPDATED = _Column("runs.updated_at", nullable=False, time=True)
 _DISPLAY_NAME = _Column("runs.display_name")
 _JOB_TYPE = _Column("runs.job_type")
-_NOTES = _Column("runs.notes")
 
 # Run attributes by the names W&B's filters and orders use (and their snake/camel twins).
 _RUN_FIELDS: dict[str, _Field] = {
@@ -293,15 +292,15 @@ _RUN_FIELDS: dict[str, _Field] = {
     "group": _Column("runs.group_name"),
     "jobType": _JOB_TYPE,
     "job_type": _JOB_TYPE,
-    "notes": _NOTES,
-    "description": _NOTES,
+    "notes": _Column("runs.notes"),
+    "description": _Column("runs.description"),
+    "host": _Column("runs.host"),
     "username": _Column(_USER),
     "sweep": _Column(_SWEEP),
     "createdAt": _CREATED,
     "created_at": _CREATED,
     "heartbeatAt": _HEARTBEAT,
     "heartbeat_at": _HEARTBEAT,
-    # The SDK's order helper knows `updatedAt`; a run last changed at its last heartbeat.
     "updatedAt": _UPDATED,
     "updated_at": _UPDATED,
     "tags": _Tags(),
@@ -388,7 +387,8 @@ def _same(val: _Val, operand: Any) -> _Sql:
     if kind == "null":
         return val.is_kind("null")
     if kind in ("array", "object"):
-        return _and([val.is_kind(kind), _q("json({}) = json({})", val.value, json.dumps(operand))])
+        # Stored arrays and objects read back as minified JSON text, as json() writes the operand.
+        return _and([val.is_kind(kind), _q("{} = json({})", val.value, json.dumps(operand))])
     return _and([val.is_kind(kind), _q("{} = {}", val.value, _param(operand))])
 
 
