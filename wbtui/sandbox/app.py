@@ -1,0 +1,221 @@
+"""The sandbox's ASGI app: /graphql, file_stream and signed storage URLs (Starlette).
+
+Requests run in Starlette's thread pool: resolvers and the store are synchronous (SQLite),
+so a slow query never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gzip
+import json
+import logging
+import os
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ariadne import graphql_sync, load_schema_from_path, make_executable_schema
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import accounts, filestream, resolvers, runs
+from .accounts import SandboxError
+from .auth import viewer_for
+from .context import Context
+from .storage import Storage
+from .store import Store, json_text
+
+log = logging.getLogger("wbtui.sandbox")
+SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
+KEY_FILE = "admin-api-key"  # the generated admin key of a data dir (mode 0600)
+
+
+def build_schema() -> GraphQLSchema:
+    return make_executable_schema(load_schema_from_path(str(SCHEMA_PATH)), *resolvers.bindables(),
+                                  convert_names_case=True)
+
+
+class _ClientErrors(logging.Filter):
+    """Keep the log for real failures: errors a resolver raised for the client are not logged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else record.msg
+        original = getattr(error, "original_error", None)
+        return not (isinstance(error, GraphQLError) and (original is None or isinstance(original, SandboxError)))
+
+
+class Documents:
+    """Parsed and validated GraphQL documents by query text: clients repeat a handful of them."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._docs: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._errors: dict[int, list[GraphQLError]] = {}
+
+    def parse(self, _context: Any, data: dict[str, Any]) -> DocumentNode:
+        text = data["query"]
+        doc = self._docs.get(text)
+        if doc is None:
+            doc = self._docs[text] = parse(text)
+            if len(self._docs) > self.size:
+                _, old = self._docs.popitem(last=False)
+                self._errors.pop(id(old), None)
+        else:
+            self._docs.move_to_end(text)
+        return doc
+
+    def validate(self, schema: GraphQLSchema, document: DocumentNode, rules=None, **kwargs) -> list[GraphQLError]:
+        if id(document) not in self._errors:
+            self._errors[id(document)] = validate(schema, document, rules, **kwargs)
+        return self._errors[id(document)]
+
+
+@dataclass
+class Sandbox:
+    """The server's state: the database, blob storage, the executable schema."""
+
+    data_dir: Path
+    store: Store
+    storage: Storage
+    schema: GraphQLSchema
+    admin_key: str | None  # the key given, or the one generated for this data dir
+    new_admin_key: bool    # True on the first start without --api-key
+    stale_after: float
+
+    @classmethod
+    def open(cls, data_dir: Path, api_key: str | None = None, stale_after: float = 300.0) -> Sandbox:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        schema = build_schema()  # first: importing the resolvers registers their tables
+        store = Store(data_dir / "sandbox.db")
+        storage = Storage(data_dir / "files", store)
+        key_file = data_dir / KEY_FILE
+        generated = accounts.bootstrap_admin(store, api_key)
+        if generated:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(generated + "\n")
+        admin_key = api_key or generated or (key_file.read_text().strip() if key_file.exists() else None)
+        return cls(data_dir, store, storage, schema, admin_key, bool(generated), stale_after)
+
+
+def _json(payload: Any, status: int = 200) -> Response:
+    return Response(json_text(payload), status_code=status, media_type="application/json")
+
+
+def _unauthorized() -> Response:
+    return _json({"errors": [{"message": "authentication failed: invalid or missing API key"}]}, 401)
+
+
+async def _body(request: Request) -> Any:
+    raw = await request.body()
+    if request.headers.get("content-encoding", "").lower() == "gzip" or raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return json.loads(raw)
+
+
+def create_app(sandbox: Sandbox) -> Starlette:
+    documents = Documents()
+    gql_log = logging.getLogger("wbtui.sandbox.graphql")
+    gql_log.addFilter(_ClientErrors())
+
+    def base_url(request: Request) -> str:
+        return str(request.base_url).rstrip("/")
+
+    async def graphql(request: Request) -> Response:
+        try:
+            data = await _body(request)
+        except (OSError, EOFError, zlib.error, ValueError):
+            return _json({"errors": [{"message": "the request body is not JSON"}]}, 400)
+        if isinstance(data, dict) and not data.get("operationName"):
+            data["operationName"] = None  # the SDK sends "" for "the only operation"
+
+        def run() -> tuple[bool, Any] | None:
+            viewer = viewer_for(sandbox.store, request.headers)
+            if viewer is None:
+                return None
+            context = Context(sandbox.store, sandbox.storage, viewer, base_url(request))
+            return graphql_sync(sandbox.schema, data, context_value=context, query_parser=documents.parse,
+                                query_validator=documents.validate, logger=gql_log.name)
+        outcome = await run_in_threadpool(run)
+        if outcome is None:
+            return _unauthorized()
+        ok, result = outcome
+        return _json(result, 200 if ok else 400)
+
+    async def file_stream(request: Request) -> Response:
+        try:
+            body = await _body(request)
+        except (OSError, EOFError, zlib.error, ValueError):
+            return _json({"error": "the request body is not JSON"}, 400)
+        p = request.path_params
+
+        def run() -> Response:
+            viewer = viewer_for(sandbox.store, request.headers)
+            if viewer is None:
+                return _unauthorized()
+            row = runs.find_run(sandbox.store, viewer, p["entity"], p["project"], p["run"])
+            if row is None:
+                return _json({"error": f"run {p['entity']}/{p['project']}/{p['run']} not found"}, 404)
+            project = sandbox.store.one("SELECT * FROM projects WHERE id = ?", (row["project_id"],))
+            if not accounts.can_write_project(sandbox.store, viewer, project):
+                return _json({"error": "permission denied"}, 403)
+            return _json(filestream.apply(sandbox.store, row, body if isinstance(body, dict) else {}))
+        return await run_in_threadpool(run)
+
+    async def upload(request: Request) -> Response:
+        payload = sandbox.storage.verify(request.path_params["token"], "PUT")
+        if payload is None:
+            return _json({"error": "invalid or expired upload URL"}, 403)
+        writer = await run_in_threadpool(sandbox.storage.writer, payload["k"])
+        try:
+            async for chunk in request.stream():
+                writer.write(chunk)
+        except BaseException:
+            writer.abort()
+            raise
+        size, md5 = writer.commit()
+        await run_in_threadpool(sandbox.storage.finish_upload, payload, size, md5)
+        return Response(status_code=200)
+
+    async def download(request: Request) -> Response:
+        payload = sandbox.storage.verify(request.path_params["token"], "GET")
+        if payload is None:
+            return _json({"error": "invalid or expired download URL"}, 403)
+        path = sandbox.storage.path(payload["k"])
+        if not path.is_file():
+            return _json({"error": "not found"}, 404)
+        return FileResponse(path, filename=path.name)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette):
+        async def sweep() -> None:
+            interval = max(1.0, min(30.0, sandbox.stale_after / 3))
+            while True:
+                try:
+                    await run_in_threadpool(runs.mark_stale, sandbox.store, sandbox.stale_after)
+                except Exception:  # keep sweeping; the next round may succeed
+                    log.exception("marking stale runs failed")
+                await asyncio.sleep(interval)
+        task = asyncio.create_task(sweep())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["POST"]),
+            Route("/files/{entity}/{project}/{run}/file_stream", file_stream, methods=["POST"]),
+            Route("/storage/{token}", upload, methods=["PUT"]),
+            Route("/storage/{token}", download, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
