@@ -1,0 +1,149 @@
+"""Lazy, cursor-paged collections: `async for x in api.runs(...)`, or a page at a time.
+
+A screen that scrolls through 10,000 runs asks for `await runs.page(cursor)` with the cursor
+of the last page it has, and never re-reads earlier pages. Pages are kept (by cursor) until
+`Api.flush()`, and concurrent requests for the same page share one round trip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .errors import NotFoundError
+
+if TYPE_CHECKING:
+    from .api import Api
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    start: str | None  # the cursor this page was asked with (None: the first page)
+    cursor: str | None  # pass it to `page()` for the next page
+    has_next: bool
+    total: int | None  # the collection's size, where the server says it
+
+
+class Paginator(Generic[T]):
+    """A GraphQL connection read page by page.
+
+    `connection(data)` finds the connection (`edges`, `pageInfo`) in a response, or None when
+    its parent does not exist; `convert(edge, variables)` turns an edge into a record (None
+    skips it); `total(data)` reads a total count, if the query asks for one. With
+    `resolve_entity`, a missing `entity` variable becomes the default entity at the first fetch.
+    """
+
+    def __init__(
+        self,
+        api: Api,
+        operation: str,
+        variables: Mapping[str, Any],
+        *,
+        connection: Callable[[dict[str, Any]], dict[str, Any] | None],
+        convert: Callable[[dict[str, Any], dict[str, Any]], T | None],
+        total: Callable[[dict[str, Any]], int | None] | None = None,
+        per_page: int = 50,
+        start: str | None = None,
+        missing: str = "not found",
+        cursor_var: str = "cursor",
+        per_page_var: str = "perPage",
+        count_var: str | None = None,
+        resolve_entity: bool = False,
+    ) -> None:
+        self._api = api
+        self._operation = operation
+        self.variables = dict(variables)
+        self._connection = connection
+        self._convert = convert
+        self._total = total
+        self.per_page = per_page
+        self.start = start
+        self._missing = missing
+        self._cursor_var = cursor_var
+        self._per_page_var = per_page_var
+        self._count_var = count_var
+        self._resolve_entity = resolve_entity
+        self._pages: dict[str | None, asyncio.Future[Page[T]]] = {}
+        self._generation = api._generation
+        self.total: int | None = None
+        self.cursor: str | None = start  # end cursor of the furthest page read, as the SDK's
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._operation} {self.variables}>"
+
+    async def page(self, cursor: str | None = None) -> Page[T]:
+        """The page after `cursor` (None: the collection's first page)."""
+        if self._generation != self._api._generation:  # Api.flush() since we fetched
+            self._pages.clear()
+            self._generation = self._api._generation
+        cursor = cursor if cursor is not None else self.start
+        future = self._pages.get(cursor)
+        if future is None:
+            future = asyncio.ensure_future(self._fetch(cursor))
+            self._pages[cursor] = future
+        try:
+            page = await asyncio.shield(future)
+        except BaseException:
+            if self._pages.get(cursor) is future and future.done():
+                del self._pages[cursor]  # let a retry fetch again
+            raise
+        if page.has_next and page.cursor:
+            self.cursor = page.cursor
+        return page
+
+    async def first_page(self) -> Page[T]:
+        return await self.page(None)
+
+    async def next_page(self, page: Page[T]) -> Page[T] | None:
+        return await self.page(page.cursor) if page.has_next and page.cursor else None
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        page: Page[T] | None = await self.first_page()
+        while page is not None:
+            yield page
+            page = await self.next_page(page)
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def list(self) -> list[T]:
+        return [item async for item in self]
+
+    async def count(self) -> int | None:
+        """The total the server reports (None if it reports none)."""
+        if self.total is None:
+            await self.first_page()
+        return self.total
+
+    async def _fetch(self, cursor: str | None) -> Page[T]:
+        if self._resolve_entity and not self.variables.get("entity"):
+            self.variables["entity"] = await self._api._entity(None)
+        variables = {**self.variables, self._cursor_var: cursor, self._per_page_var: self.per_page}
+        if self._count_var:
+            variables[self._count_var] = self.total is None
+        data = await self._api._query(self._operation, variables)
+        connection = self._connection(data)
+        if connection is None:
+            raise NotFoundError(self._missing)
+        if self._total is not None and (total := self._total(data)) is not None:
+            self.total = total
+        items = [item for edge in connection.get("edges") or [] if edge and (item := self._convert(edge, variables)) is not None]
+        info = connection.get("pageInfo") or {}
+        end = info.get("endCursor") or ((connection.get("edges") or [{}])[-1] or {}).get("cursor")
+        return Page(items, cursor, end, bool(info.get("hasNextPage")) and bool(end), self.total)
+
+
+def dig(data: Any, *keys: str) -> Any:
+    """data[k1][k2]... or None as soon as one is missing."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
