@@ -379,7 +379,7 @@ def _utc_time(value: Any) -> str:
 
 def _any(field: _Field, pred: Callable[[_Val], _Sql]) -> _Sql:
     """The value itself, or (for an array) one of its elements, satisfies `pred`."""
-    return pred(field.whole())
+    return _or([pred(field.whole()), field.any_element(pred)])
 
 
 def _same(val: _Val, operand: Any) -> _Sql:
