@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from pathlib import Path
 
@@ -19,11 +20,12 @@ def _config(sandbox: Sandbox, host: str, port: int, log_level: str, access_log: 
                           access_log=access_log, lifespan="on", timeout_graceful_shutdown=5)
 
 
-def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 8080,
-          log_level: str = "info", access_log: bool = False) -> None:
-    """Serve until SIGINT/SIGTERM (uvicorn shuts down gracefully), then close the database."""
+def serve(sandbox: Sandbox, sock: socket.socket, log_level: str = "info", access_log: bool = False) -> None:
+    """Serve on a bound socket until SIGINT/SIGTERM (uvicorn shuts down gracefully), then close
+    the database."""
+    host, port = sock.getsockname()[:2]
     try:
-        uvicorn.Server(_config(sandbox, host, port, log_level, access_log)).run()
+        uvicorn.Server(_config(sandbox, host, port, log_level, access_log)).run(sockets=[sock])
     finally:
         sandbox.store.close()
 

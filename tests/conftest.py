@@ -1,0 +1,105 @@
+"""Shared fixtures: a sandbox server per test session (per xdist worker) and its users.
+
+    def test_x(sandbox, api, project_name): ...   # api = the official wandb.Api as the admin
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from wbtui.sandbox import accounts
+from wbtui.sandbox.server import SandboxServer
+
+
+@pytest.fixture(scope="session")
+def wandb_dirs(tmp_path_factory) -> dict[str, str]:
+    """WANDB_* directories in a temp dir, so the official SDK never writes to ~."""
+    root = tmp_path_factory.mktemp("wandb")
+    env = {name: str(root / name.lower()) for name in
+           ("WANDB_DIR", "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR", "WANDB_DATA_DIR", "WANDB_ARTIFACT_DIR")}
+    env |= {"WANDB_SILENT": "true", "WANDB_DISABLE_GIT": "true", "WANDB_ERROR_REPORTING": "false"}
+    for path in env.values():
+        if path.startswith(str(root)):
+            Path(path).mkdir(exist_ok=True)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        yield env
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory, wandb_dirs) -> SandboxServer:
+    """The sandbox on a free 127.0.0.1 port with a fresh data dir: `.url`, `.api_key` (admin), `.store`."""
+    with SandboxServer(tmp_path_factory.mktemp("sandbox")) as server:
+        yield server
+
+
+@pytest.fixture
+def project_name(request) -> str:
+    """A project name unique to the test (tests share one sandbox, also under xdist)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", request.node.name)[:40].strip("-") + "-" + secrets.token_hex(3)
+
+
+@pytest.fixture
+def make_user(sandbox):
+    """make_user(admin=False) -> (user row, API key) of a new user with a personal entity."""
+    def make(admin: bool = False) -> tuple[dict, str]:
+        user = accounts.create_user(sandbox.store, email=f"u{secrets.token_hex(4)}@example.com", admin=admin)
+        return user, accounts.create_api_key(sandbox.store, user["id"])
+    return make
+
+
+@pytest.fixture
+def api(sandbox):
+    """The official `wandb.Api`, logged in as the sandbox's admin."""
+    import wandb
+    return wandb.Api(api_key=sandbox.api_key, overrides={"base_url": sandbox.url})
+
+
+@pytest.fixture
+def api_as(sandbox):
+    """api_as(key) -> the official `wandb.Api` logged in with that key."""
+    import wandb
+    return lambda key: wandb.Api(api_key=key, overrides={"base_url": sandbox.url})
+
+
+def sdk_environment(sandbox: SandboxServer, wandb_dirs: dict[str, str], workdir: Path,
+                    api_key: str | None = None) -> dict[str, str]:
+    """The environment of a subprocess that logs to the sandbox with `wandb.init`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")} | wandb_dirs
+    return env | {"WANDB_BASE_URL": sandbox.url, "WANDB_API_KEY": api_key or sandbox.api_key,
+                  "WANDB_MODE": "online", "WANDB_DIR": str(workdir)}
+
+
+def run_script(code: str, env: dict[str, str], cwd: Path, *, check: bool = True,
+               timeout: float = 180) -> subprocess.CompletedProcess:
+    """Run Python `code` in a subprocess (wandb.init state must not leak between tests)."""
+    script = cwd / f"script_{secrets.token_hex(3)}.py"
+    script.write_text(textwrap.dedent(code))
+    proc = subprocess.run([sys.executable, str(script)], env=env, cwd=cwd, capture_output=True,
+                          text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"script failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture(scope="session")
+def sdk_script(sandbox, wandb_dirs):
+    """sdk_script(code, workdir, api_key=None, check=True): `run_script` against the sandbox."""
+    def run(code: str, workdir: Path, api_key: str | None = None, check: bool = True):
+        return run_script(code, sdk_environment(sandbox, wandb_dirs, workdir, api_key), workdir, check=check)
+    return run
+
+
+@pytest.fixture
+def run_sdk(sdk_script, tmp_path):
+    """run_sdk(code, api_key=None, check=True): a wandb.init script in a subprocess, in tmp_path."""
+    return lambda code, api_key=None, check=True: sdk_script(code, tmp_path, api_key, check)
