@@ -241,8 +241,10 @@ class _Parser:
             parts.append(self.unit())
         if not parts:
             where = token.pos if token else len(self.text)
-            what = ("'or'" if token.kind == "or" and self.text[token.pos] != "|" else f"'{self.text[token.pos]}'"
-                    if token else "the end")
+            if token is None:
+                what = "the end"
+            else:
+                what = "'or'" if token.kind == "or" and self.text[token.pos] != "|" else f"'{self.text[token.pos]}'"
             raise FilterSyntaxError(f"expected a condition before {what}", where)
         return _all_of(parts)
 
@@ -296,9 +298,18 @@ def _term(token: _Token) -> dict[str, Any]:
     if not value_chars:
         raise FilterSyntaxError(f"expected a value after '{op}'", op_pos + len(op))
     if key.lower() == "has" and op == ":" and not any(c.quoted for c in key_chars):
-        return {_field(_text(value_chars)).key: {"$exists": not negate}}
-    field = _field(key)
+        return {_field(_key(value_chars)).key: {"$exists": not negate}}
+    field = _field(_key(key_chars))
     return {field.key: _condition(field, op, value_chars, negate)}
+
+
+def _key(chars: tuple[_Char, ...]) -> str:
+    key = _text(chars)
+    if "" in key.split("."):
+        raise FilterSyntaxError("a key cannot have an empty part between dots", chars[0].pos)
+    if bad := next((c for c in chars if c.ch in '"\\' or (c.ch and ord(c.ch) < 32)), None):
+        raise FilterSyntaxError("a key cannot contain quotes, backslashes or control characters", bad.pos)
+    return key
 
 
 def _find_op(chars: tuple[_Char, ...]) -> tuple[int, str] | None:
@@ -423,19 +434,23 @@ def complete(text: str, cursor: int, config_keys: list[str] | tuple[str, ...] = 
     summary = [_quote_key(k) if k.lower() not in _RUN_FIELDS and k.lower() != "has" else f"summary.{_quote_key(k)}"
                for k in sorted(summary_keys, key=lambda k: (k.startswith("_"), k))]
     if what is None:
-        candidates = [*_KEY_SUGGESTIONS, *summary, *config]
-        # `lr` finds `config.lr` too, and `summary.l` finds the bare summary key.
-        found = [c for c in candidates if _starts(c, bare) or (c.startswith("config.") and _starts(c[7:], bare))]
-        if bare.startswith("summary."):
+        found = [c for c in [*_KEY_SUGGESTIONS, *summary, *config] if _offers(c, bare)]
+        if bare.startswith("summary."):  # the bare summary keys, spelt out
             found += [f"summary.{c}" for c in summary if _starts(c, bare[8:]) and not c.startswith("summary.")]
         return list(dict.fromkeys(found))
     if what == "has":
-        return [c for c in [*summary, *config] if _starts(c, bare) or (c.startswith("config.") and _starts(c[7:], bare))]
+        return [c for c in [*summary, *config] if _offers(c, bare)]
     if what.kind == "state":
         return [s for s in STATES if _starts(s, bare)]
     if what.kind == "json":
         return [v for v in ("true", "false", "null") if bare and _starts(v, bare)]
     return []
+
+
+def _offers(candidate: str, typed: str) -> bool:
+    """A key matches by its start, or by its name after `config.`/`summary.` (`lr`: config.lr)."""
+    section, dot, name = candidate.partition(".")
+    return _starts(candidate, typed) or (section in ("config", "summary") and bool(dot) and _starts(name, typed))
 
 
 def _starts(candidate: str, typed: str) -> bool:
