@@ -1,0 +1,83 @@
+"""Fixtures for the core's tests: a sandbox on a 127.0.0.1 port holding data the official SDK
+wrote (tests/core/seed_sdk.py), the official `wandb.Api` on it, and wbtui.core Apis reaching
+it over the port or in-process (httpx.ASGITransport)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from wbtui.core import Api
+
+SEED = Path(__file__).with_name("seed_sdk.py")
+
+
+@dataclass
+class Seeded:
+    url: str
+    key: str
+    data: dict[str, Any]
+    server: Any
+
+    @property
+    def entity(self) -> str:
+        return self.data["entity"]
+
+    @property
+    def path(self) -> str:
+        return f"{self.entity}/{self.data['project']}"
+
+    def need(self, stage: str) -> None:
+        """Skip unless the seed stage succeeded (the sandbox may not serve it yet)."""
+        if error := self.data["errors"].get(stage):
+            pytest.skip(f"the sandbox could not take {stage} from the official SDK: {error.strip().splitlines()[-1]}")
+
+
+@pytest.fixture(scope="session")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    server_mod = pytest.importorskip("wbtui.sandbox.server")
+    server = server_mod.SandboxServer(tmp_path_factory.mktemp("sandbox"))
+    try:
+        out = tmp_path_factory.mktemp("seed") / "seed.json"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
+        subprocess.run([sys.executable, str(SEED), server.url, server.api_key, str(out)],
+                       check=True, env=env, timeout=600, cwd=out.parent)
+        yield Seeded(server.url, server.api_key, json.loads(out.read_text()), server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def wandb_api(seeded: Seeded) -> Any:
+    wandb = pytest.importorskip("wandb")
+    return wandb.Api(api_key=seeded.key, overrides={"base_url": seeded.url}, timeout=60)
+
+
+@pytest.fixture
+async def api(seeded: Seeded) -> AsyncIterator[Api]:
+    """wbtui.core over the sandbox's 127.0.0.1 port."""
+    async with Api(api_key=seeded.key, overrides={"base_url": seeded.url}, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(params=["port", "asgi"])
+async def any_api(request: pytest.FixtureRequest, seeded: Seeded) -> AsyncIterator[Api]:
+    """wbtui.core over the port, and in-process through httpx.ASGITransport."""
+    if request.param == "port":
+        async with Api(api_key=seeded.key, overrides={"base_url": seeded.url}, timeout=60) as client:
+            yield client
+        return
+    from wbtui.sandbox.app import create_app
+
+    transport = httpx.ASGITransport(app=create_app(seeded.server.sandbox))
+    async with Api(api_key=seeded.key, overrides={"base_url": "http://sandbox.test"}, transport=transport) as client:
+        yield client
