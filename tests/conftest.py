@@ -71,12 +71,15 @@ def api_as(sandbox):
     return lambda key: wandb.Api(api_key=key, overrides={"base_url": sandbox.url})
 
 
-def sdk_environment(sandbox: SandboxServer, wandb_dirs: dict[str, str], workdir: Path,
-                    api_key: str | None = None) -> dict[str, str]:
-    """The environment of a subprocess that logs to the sandbox with `wandb.init`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")} | wandb_dirs
-    return env | {"WANDB_BASE_URL": sandbox.url, "WANDB_API_KEY": api_key or sandbox.api_key,
-                  "WANDB_MODE": "online", "WANDB_DIR": str(workdir)}
+@pytest.fixture(scope="session")
+def sdk_env(wandb_dirs):
+    """sdk_env(server, workdir, api_key=None) -> the environment of a subprocess that logs to
+    `server` with `wandb.init` (the admin key unless `api_key` is given)."""
+    def env(server: SandboxServer, workdir: Path, api_key: str | None = None) -> dict[str, str]:
+        base = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")} | wandb_dirs
+        return base | {"WANDB_BASE_URL": server.url, "WANDB_API_KEY": api_key or server.api_key,
+                       "WANDB_MODE": "online", "WANDB_DIR": str(workdir)}
+    return env
 
 
 def run_script(code: str, env: dict[str, str], cwd: Path, *, check: bool = True,
@@ -92,10 +95,10 @@ def run_script(code: str, env: dict[str, str], cwd: Path, *, check: bool = True,
 
 
 @pytest.fixture(scope="session")
-def sdk_script(sandbox, wandb_dirs):
+def sdk_script(sandbox, sdk_env):
     """sdk_script(code, workdir, api_key=None, check=True): `run_script` against the sandbox."""
     def run(code: str, workdir: Path, api_key: str | None = None, check: bool = True):
-        return run_script(code, sdk_environment(sandbox, wandb_dirs, workdir, api_key), workdir, check=check)
+        return run_script(code, sdk_env(sandbox, workdir, api_key), workdir, check=check)
     return run
 
 
