@@ -91,29 +91,30 @@ def _q(template: str, *args: Any) -> _Sql:
     return _Sql("".join(text), tuple(params))
 
 
+def _join(parts: list[_Sql], op: str, unit: _Sql, absorbing: _Sql) -> _Sql:
+    """`parts` joined by AND or OR, folding the constants away."""
+    parts = [p for p in parts if p != unit]
+    if absorbing in parts:
+        return absorbing
+    if len(parts) <= 1:
+        return parts[0] if parts else unit
+    return _q("(" + f" {op} ".join(["{}"] * len(parts)) + ")", *parts)
+
+
 def _and(parts: list[_Sql]) -> _Sql:
-    parts = [p for p in parts if p != TRUE]
-    if FALSE in parts:
-        return FALSE
-    if len(parts) == 1:
-        return parts[0]
-    return _q("(" + " AND ".join(["{}"] * len(parts)) + ")", *parts) if parts else TRUE
+    return _join(parts, "AND", TRUE, FALSE)
 
 
 def _or(parts: list[_Sql]) -> _Sql:
-    parts = [p for p in parts if p != FALSE]
-    if TRUE in parts:
-        return TRUE
-    if len(parts) == 1:
-        return parts[0]
-    return _q("(" + " OR ".join(["{}"] * len(parts)) + ")", *parts) if parts else FALSE
+    return _join(parts, "OR", FALSE, TRUE)
 
 
 def _not(part: _Sql) -> _Sql:
+    # Every condition built here is 0 or 1, never NULL, so NOT is exact, and SQLite can still
+    # stop evaluating an AND or OR early (wrapping it in a function would make it compute all).
     if part in (TRUE, FALSE):
         return FALSE if part == TRUE else TRUE
-    # SQL's NULL (an absent value) must count as "no match" before it is negated.
-    return _q("NOT COALESCE({}, 0)", part)
+    return _q("NOT {}", part)
 
 
 def _literal(text: str) -> _Sql:
@@ -166,7 +167,8 @@ def _param(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class _Val:
-    """One stored value in SQL: `type` yields json_type() names (None: a TEXT column)."""
+    """One stored value in SQL: `type` yields json_type() names, or '' when the value is
+    missing (None: a TEXT column, NULL when missing)."""
 
     type: _Sql | None
     value: _Sql
@@ -212,11 +214,10 @@ class _Json:
         types = [f"json_type({self.doc}, {_literal(p).text})" for p in paths]
         if len(paths) == 1:
             self.path = _literal(paths[0]).text
-            self.type = types[0]
         else:
             whens = " ".join(f"WHEN {t} IS NOT NULL THEN {_literal(p).text}" for t, p in zip(types, paths))
             self.path = f"CASE {whens} END"
-            self.type = f"COALESCE({', '.join(types)})"
+        self.type = f"COALESCE({', '.join(types)}, '')"
 
     def whole(self) -> _Val:
         return _Val(_Sql(self.type), _Sql(f"json_extract({self.doc}, {self.path})"))
@@ -232,10 +233,10 @@ class _Json:
         )
 
     def exists(self) -> _Sql:
-        return _Sql(f"{self.type} IS NOT NULL")
+        return _Sql(f"{self.type} <> ''")
 
     def size(self) -> _Sql | None:
-        return _Sql(f"CASE WHEN {self.type} = 'array' THEN json_array_length({self.doc}, {self.path}) END")
+        return _Sql(f"({self.type} = 'array' AND json_array_length({self.doc}, {self.path}) = ?)")
 
     def coerce(self, value: Any) -> Any:
         return value
@@ -246,7 +247,7 @@ class _Json:
             f"CASE {t} WHEN 'integer' THEN 0 WHEN 'real' THEN 0 WHEN 'text' THEN 1 "
             f"WHEN 'object' THEN 2 WHEN 'array' THEN 3 ELSE 4 END"
         )
-        return (f"({t} IS NULL OR {t} = 'null')", rank, self.whole().value.text)
+        return (f"{t} IN ('', 'null')", rank, self.whole().value.text)
 
 
 class _Tags:
@@ -255,7 +256,7 @@ class _Tags:
     doc = "CASE WHEN json_valid(runs.tags) THEN runs.tags END"
 
     def whole(self) -> _Val:
-        return _Val(_Sql("'array'"), _Sql(f"json({self.doc})"))  # minified, like json_extract's
+        return _Val(_Sql("'array'"), _Sql(f"COALESCE(json({self.doc}), '[]')"))  # minified, like json_extract's
 
     def any_element(self, pred: Callable[[_Val], _Sql]) -> _Sql:
         inner = pred(_Val(_Sql("json_each.type"), _Sql("json_each.value")))
@@ -267,7 +268,7 @@ class _Tags:
         return _Sql(f"COALESCE(json_array_length({self.doc}), 0) > 0")
 
     def size(self) -> _Sql | None:
-        return _Sql(f"COALESCE(json_array_length({self.doc}), 0)")
+        return _Sql(f"COALESCE(json_array_length({self.doc}), 0) = ?")
 
     def coerce(self, value: Any) -> Any:
         return value
@@ -451,8 +452,8 @@ def _contains(field: _Field, text: Any) -> _Sql:
 def _size(field: _Field, size: Any) -> _Sql:
     if isinstance(size, bool) or not isinstance(size, int) or size < 0:
         raise FilterError(f"$size needs a non-negative integer, not {size!r}")
-    length = field.size()
-    return FALSE if length is None else _q("{} = {}", length, size)
+    test = field.size()  # "{} = ?" or None when the field is never an array
+    return FALSE if test is None else _Sql(test.text, (size,))
 
 
 def _all(field: _Field, operands: Any) -> _Sql:
