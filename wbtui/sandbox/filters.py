@@ -40,8 +40,13 @@ the model, with the W&B-specific parts from the SDK and W&B's docs:
   which is how `Sweep.best_run()` reads the first run; mixed types sort by MongoDB's type order
   (numbers < strings < objects < arrays < booleans); ties break on `runs.id`.
 
-The store must call `install_sqlite_functions(conn)` (for `$regex`) and write config, summary
-and tags as JSON that SQLite accepts (no bare NaN/Infinity).
+Keys: `state`, `name` (the run id), `display_name`/`displayName`, `group`, `jobType`, `notes`,
+`description`, `host`, `username`, `sweep` (its name), `createdAt`, `heartbeatAt`, `updatedAt`
+(also snake_case), `tags`, `config.*`, `summary_metrics.*`; orders take the same keys.
+
+The store calls `install_sqlite_functions(conn)` (for `$regex`). A run whose JSON SQLite cannot
+parse (Python's json writes NaN and Infinity bare) counts as having no values there, rather
+than failing the query; store NaN some other way to make it filterable.
 """
 
 from __future__ import annotations
