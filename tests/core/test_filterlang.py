@@ -148,6 +148,7 @@ ERRORS = [
     ("()", "expected a condition before ')'", 1),
     ("name~(", "invalid regular expression", 5),
     ("name~ab[", "invalid regular expression", 7),
+    ('name~"a b["', "invalid regular expression", 9),
     ("created>yesterday", "expected a date or time", 8),
     ("state:x created:2026-13-01", "expected a date or time", 16),
     ("a:1,", "empty value at the end of a list", 4),

@@ -328,7 +328,7 @@ def _condition(field: _Field, op: str, chars: tuple[_Char, ...], negate: bool) -
         try:
             re.compile(pattern)
         except re.error as e:
-            raise FilterSyntaxError(f"invalid regular expression: {e.msg}", chars[0].pos + (e.pos or 0)) from None
+            raise FilterSyntaxError(f"invalid regular expression: {e.msg}", chars[min(e.pos or 0, len(chars) - 1)].pos) from None
         condition: Any = {"$regex": "(?i)" + pattern}
         return {"$not": condition} if negate else condition
     if op in _RANGE:
