@@ -65,19 +65,105 @@ def _run_sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tui_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", nargs="?", help="open this path or W&B URL (entity/project/runs/ID, ...)")
+    p.add_argument("--read-only", action="store_true", default=None, help="hide every write (forms)")
+    p.add_argument("--theme", default=None, help="a Textual theme name (e.g. textual-light, nord)")
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    from .config import Settings
+    from .core import Api
+    from .tui.app import WbtuiApp
+
+    settings = _settings(args)
+    overrides = {k: v for k, v in {"base_url": args.base_url, "entity": args.entity,
+                                   "project": args.project}.items() if v}
+
+    def make_api() -> Api:
+        return Api(overrides=overrides, api_key=args.api_key)
+
+    from .core.settings import resolve
+
+    have_key = resolve(overrides, api_key=args.api_key).api_key is not None
+    WbtuiApp(settings, make_api if have_key else None, start_demo=_demo_starter(),
+             initial=args.path).run()
+    return 0
+
+
+def _settings(args: argparse.Namespace):
+    from .config import Settings
+
+    settings = Settings.load()
+    flags = {"read_only": args.read_only, "theme": args.theme}
+    return settings.merged({k: v for k, v in flags.items() if v is not None})
+
+
+def _demo_starter():
+    """A function that starts the demo sandbox in this process and returns a `make_api` for it;
+    the server stops when the program exits."""
+    import atexit
+
+    def start():
+        from . import config
+        from .core import Api
+        from .sandbox import demo
+        from .sandbox.server import SandboxServer
+
+        server = SandboxServer(config.demo_data_dir())
+        stop_live = demo.populate(server.sandbox)
+
+        def stop() -> None:
+            if stop_live is not None:
+                stop_live()
+            server.stop()
+
+        atexit.register(stop)
+        return lambda: Api(overrides={"base_url": server.url}, api_key=server.api_key)
+
+    return start
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from .tui.app import WbtuiApp
+
+    start = _demo_starter()
+    WbtuiApp(_settings(args), start(), initial=args.path).run()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="wbtui", description="Browse and administer a W&B server.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    """`wbtui [options] [PATH]` opens the TUI; `wbtui demo` and `wbtui sandbox` are subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="wbtui", description="Browse and administer a W&B server.",
+        epilog="subcommands: `wbtui demo` (a local demo workspace), `wbtui sandbox` (serve a "
+               "W&B-compatible server); `wbtui COMMAND -h` for their options.")
+    parser.add_argument("--base-url", default=None, help="the W&B server (default: as wandb: WANDB_BASE_URL, settings)")
+    parser.add_argument("--api-key", default=None, help="an API key (default: as wandb: WANDB_API_KEY, ~/.netrc)")
+    parser.add_argument("--entity", default=None, help="the default entity")
+    parser.add_argument("--project", default=None, help="the default project")
+    _tui_options(parser)
+    parser.set_defaults(func=_run_tui)
+    return parser
+
+
+def build_subcommands() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wbtui")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    demo = sub.add_parser("demo", help="open wbtui on a local demo workspace (an embedded sandbox)")
+    _tui_options(demo)
+    demo.set_defaults(func=_run_demo)
     _sandbox_parser(sub)
     return parser
 
 
+SUBCOMMANDS = ("demo", "sandbox")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_subcommands() if argv[:1] and argv[0] in SUBCOMMANDS else build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "func", None) is None:
-        parser.print_help()
-        return 0
     return args.func(args)
 
 

@@ -103,7 +103,7 @@ class PagedTable(ScrollView, can_focus=True):
         def control(self) -> PagedTable:
             return self.table
 
-    class Selected(Message):
+    class _RowMessage(Message):
         def __init__(self, table: PagedTable, row: Row) -> None:
             super().__init__()
             self.table = table
@@ -113,7 +113,10 @@ class PagedTable(ScrollView, can_focus=True):
         def control(self) -> PagedTable:
             return self.table
 
-    class Highlighted(Selected):
+    class Selected(_RowMessage):
+        """Enter (or a double click) on a row."""
+
+    class Highlighted(_RowMessage):
         """The cursor moved to a row."""
 
     class SortRequested(Message):

@@ -1,0 +1,104 @@
+"""The Textual application: credentials in, the browser screen up, keys and themes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from ..config import Settings
+from ..core import Api
+from .commands import JumpCommands, ViewCommands
+from .refs import Ref
+from .screens.browser import BrowserScreen
+from .screens.help import HelpScreen
+from .screens.jump import JumpScreen
+from .screens.welcome import WelcomeScreen
+
+
+def styles_dir() -> Path:
+    """`wbtui/styles` in an installed wheel, the repository's `styles/` in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "styles"
+    return installed if installed.is_dir() else here.parent / "styles"
+
+
+class WbtuiApp(App[None]):
+    TITLE = "wbtui"
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    COMMANDS = App.COMMANDS | {ViewCommands, JumpCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit wbtui"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit.force"),
+        Binding("question_mark,f1", "help", "Keys", id="help", tooltip="Every key of this screen"),
+        Binding("colon", "jump", "Jump", id="jump", tooltip="Go to a path or W&B URL"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        make_api: Callable[[], Api] | None,
+        *,
+        start_demo: Callable[[], Callable[[], Api]] | None = None,
+        initial: str | None = None,
+    ) -> None:
+        """`make_api` builds the client (None when there are no credentials); `start_demo`
+        starts the demo sandbox (blocking, run in a thread) and returns a `make_api` for it."""
+        super().__init__()
+        self.settings = settings
+        self._make_api = make_api
+        self._start_demo = start_demo
+        self.initial = initial
+        self.api: Api | None = None
+        self.theme = settings.theme
+        self.animation_level = "none"  # nothing moves over a slow SSH link
+
+    @property
+    def read_only(self) -> bool:
+        return self.settings.read_only
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self._make_api is None:
+            self.push_screen(WelcomeScreen(demo_available=self._start_demo is not None))
+        else:
+            self.open_browser(self._make_api)
+
+    def open_browser(self, make_api: Callable[[], Api]) -> None:
+        try:
+            self.api = make_api()
+        except Exception as error:  # no key, a malformed URL...: say so, never a traceback
+            self.push_screen(WelcomeScreen(demo_available=self._start_demo is not None, error=str(error)))
+            return
+        self.sub_title = self.api.settings.base_url
+        self.switch_screen(BrowserScreen()) if self.screen_stack[1:] else self.push_screen(BrowserScreen())
+
+    @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
+    def start_demo(self) -> None:
+        """Start the embedded demo sandbox (blocking: SQLite and a server thread)."""
+        assert self._start_demo is not None
+        make_api = self._start_demo()
+        self.call_from_thread(self.open_browser, make_api)
+
+    async def on_unmount(self) -> None:
+        if self.api is not None:
+            await self.api.close()
+
+    # -- app-wide actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_jump(self) -> None:
+        if isinstance(self.screen, BrowserScreen):
+            self.push_screen(JumpScreen(), self.screen.jump_to_path)
+
+    def open_ref(self, ref: Ref) -> None:
+        if isinstance(self.screen, BrowserScreen):
+            self.screen.open(ref)
