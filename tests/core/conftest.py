@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,17 +52,13 @@ class Seeded:
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
-    server_mod = pytest.importorskip("wbtui.sandbox.server")
-    server = server_mod.SandboxServer(tmp_path_factory.mktemp("sandbox"))
-    try:
-        out = tmp_path_factory.mktemp("seed") / "seed.json"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")}
-        subprocess.run([sys.executable, str(SEED), server.url, server.api_key, str(out)],
-                       check=True, env=env, timeout=600, cwd=out.parent)
-        yield Seeded(server.url, server.api_key, json.loads(out.read_text()), server)
-    finally:
-        server.stop()
+def seeded(sandbox: Any, wandb_dirs: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """The session's sandbox (tests/conftest.py) with the data seed_sdk.py wrote into it."""
+    out = tmp_path_factory.mktemp("seed") / "seed.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")} | wandb_dirs
+    subprocess.run([sys.executable, str(SEED), sandbox.url, sandbox.api_key, str(out)],
+                   check=True, env=env, timeout=600, cwd=out.parent, capture_output=True)
+    return Seeded(sandbox.url, sandbox.api_key, json.loads(out.read_text()), sandbox)
 
 
 @pytest.fixture(scope="session")

@@ -110,7 +110,7 @@ def main() -> None:
     url, key, out_path = sys.argv[1:4]
     os.environ.update(
         WANDB_BASE_URL=url, WANDB_API_KEY=key, WANDB_SILENT="true", WANDB_CONSOLE="wrap",
-        WANDB_DIR=tempfile.mkdtemp(), WANDB_DISABLE_GIT="true",
+        WANDB_DISABLE_GIT="true",
     )
     import wandb
 
