@@ -33,6 +33,8 @@ class BrowserScreen(Screen[None]):
         super().__init__()
         self.history: list[Ref] = []
         self.current: Ref | None = None
+        # runs marked in a project's runs list ("entity/project" -> runs), overlaid in charts
+        self.marks: dict[str, list] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -264,4 +264,4 @@ class RunsView(View):
             self.notify("Mark runs with space first, then press m to chart them together.")
             return
         first: Run = runs[0]
-        self.screen.open(Ref(Kind.RUN, first.entity, first.project, first.id, label="charts"), focus=True)  # type: ignore[attr-defined]
+        self.screen.open(Ref(Kind.RUN, first.entity, first.project, first.id, parent="charts"), focus=True)  # type: ignore[attr-defined]
