@@ -46,15 +46,24 @@ def _parse(line: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def keyset_ids(store: Store, keysets: set[str]) -> dict[str, int]:
+    """Ids of `keysets` (JSON arrays of sorted keys), adding the new ones."""
+    store.executemany("INSERT OR IGNORE INTO keysets (keys) VALUES (?)", [(k,) for k in keysets])
+    return {k: store.scalar("SELECT id FROM keysets WHERE keys = ?", (k,)) for k in keysets}
+
+
 def _history(store: Store, run: Row, offset: int, lines: list[str]) -> dict[str, Any]:
-    rows, counts = [], Counter()
+    parsed, counts = [], Counter()
     for i, line in enumerate(lines):
         data = _parse(line)
-        step = data.get("_step")
-        rows.append((run["id"], offset + i, step if isinstance(step, int) else None, line))
+        parsed.append((data, json.dumps(sorted(data))))
         if offset + i >= run["history_line_count"]:  # count keys of new lines only
             counts.update((k, value_type(v)) for k, v in data.items())
-    store.executemany("INSERT OR REPLACE INTO history (run_id, line, step, data) VALUES (?, ?, ?, ?)", rows)
+    ids = keyset_ids(store, {keys for _, keys in parsed})
+    store.executemany(
+        "INSERT OR REPLACE INTO history (run_id, line, step, keyset, data) VALUES (?, ?, ?, ?, ?)",
+        [(run["id"], offset + i, step if isinstance(step := data.get("_step"), int) else None, ids[keys], line)
+         for i, ((data, keys), line) in enumerate(zip(parsed, lines))])
     store.executemany(
         "INSERT INTO history_keys (run_id, key, type, count) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (run_id, key, type) DO UPDATE SET count = count + excluded.count",

@@ -19,8 +19,20 @@ def sample_indices(n: int, samples: int) -> list[int]:
     return sorted({round(i * (n - 1) / (samples - 1)) for i in range(samples)})
 
 
-def _key_path(key: str) -> str:
-    return '$."' + key.replace('"', '\\"') + '"'
+def _sampled_rows(store: Store, table: str, run_id: int, where: list[str], params: list[Any],
+                  samples: int | None) -> list[str]:
+    """The `data` of the matching rows of `table`, in step order, sampled to `samples`."""
+    order = "step, line" if table == "history" else "line"
+    cond = " AND ".join(["run_id = ?", *where])
+    params = [run_id, *params]
+    if samples is None:
+        return [data for data, in store.tuples(f"SELECT data FROM {table} WHERE {cond} ORDER BY {order}", params)]
+    lines = [line for line, in store.tuples(f"SELECT line FROM {table} WHERE {cond} ORDER BY {order}", params)]
+    picked = [lines[i] for i in sample_indices(len(lines), samples)]
+    data = dict(store.tuples(
+        f"SELECT line, data FROM {table} WHERE run_id = ? AND line IN (SELECT value FROM json_each(?))",
+        (run_id, json.dumps(picked))))
+    return [data[line] for line in picked]
 
 
 def sampled(store: Store, run_id: int, spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -28,57 +40,30 @@ def sampled(store: Store, run_id: int, spec: dict[str, Any]) -> list[dict[str, A
     reduced to those keys, within `minStep`..`maxStep` (both inclusive, as W&B reads a spec),
     sampled evenly to `samples` rows (first and last kept)."""
     keys = list(dict.fromkeys(k for k in spec.get("keys") or [] if isinstance(k, str)))
-    samples = int(spec.get("samples") or 500)
-    where, params = ["run_id = ?"], [run_id]
+    # which key sets (see `keysets`) hold every key: rows are then found without parsing JSON
+    sets = store.query("SELECT id, keys FROM keysets WHERE id IN (SELECT DISTINCT keyset FROM history"
+                       " WHERE run_id = ?)", (run_id,))
+    ids = [s["id"] for s in sets if set(keys) <= set(json.loads(s["keys"]))]
+    where, params = [f"keyset IN ({','.join('?' * len(ids)) or 'NULL'})"], list(ids)
     for bound, op in (("minStep", ">="), ("maxStep", "<=")):
         if spec.get(bound) is not None:
             where.append(f"step {op} ?")
             params.append(int(spec[bound]))
-    # rows SQLite cannot parse (NaN, Infinity) are checked in Python instead
-    has_keys = " AND ".join(["json_type(data, ?) IS NOT NULL"] * len(keys)) or "1"
-    candidates = store.query(
-        f"SELECT line, CASE WHEN json_valid(data) THEN NULL ELSE data END AS raw FROM history"
-        f" WHERE {' AND '.join(where)} AND CASE WHEN json_valid(data) THEN {has_keys} ELSE 1 END"
-        " ORDER BY step, line", [*params, *map(_key_path, keys)])
-    lines = [r["line"] for r in candidates if r["raw"] is None or all(k in json.loads(r["raw"]) for k in keys)]
-    picked = [lines[i] for i in sample_indices(len(lines), samples)]
-    out = []
-    for row in _rows_at(store, "history", run_id, picked):
-        data = json.loads(row["data"])
-        out.append({k: data[k] for k in keys if k in data} if keys else data)
-    return out
-
-
-def _rows_at(store: Store, table: str, run_id: int, lines: list[int]) -> list[Row]:
-    """The rows at `lines`, in that order."""
-    found: dict[int, Row] = {}
-    for i in range(0, len(lines), 500):  # stay below SQLite's bound-parameter limit
-        part = lines[i:i + 500]
-        for row in store.query(
-                f"SELECT line, data FROM {table} WHERE run_id = ? AND line IN ({','.join('?' * len(part))})",
-                [run_id, *part]):
-            found[row["line"]] = row
-    return [found[n] for n in lines if n in found]
+    rows = [json.loads(d) for d in _sampled_rows(store, "history", run_id, where, params,
+                                                 int(spec.get("samples") or 500))]
+    return [{k: row[k] for k in keys} for row in rows] if keys else rows
 
 
 def full(store: Store, table: str, run_id: int, samples: int | None,
          min_step: int | None = None, max_step: int | None = None) -> list[str]:
-    """Every row (as JSON text) of `history` or `events`, sampled to `samples` rows."""
-    where, params = ["run_id = ?"], [run_id]
-    if table == "history":
-        if min_step is not None:
-            where.append("step >= ?")
-            params.append(min_step)
-        if max_step is not None:
-            where.append("step < ?")
-            params.append(max_step)
-    order = "step, line" if table == "history" else "line"
-    sql = f"FROM {table} WHERE {' AND '.join(where)}"
-    count = store.scalar(f"SELECT COUNT(*) {sql}", params)
-    if samples is None or count <= samples:
-        return [r["data"] for r in store.query(f"SELECT data {sql} ORDER BY {order}", params)]
-    lines = [r["line"] for r in store.query(f"SELECT line {sql} ORDER BY {order}", params)]
-    return [r["data"] for r in _rows_at(store, table, run_id, [lines[i] for i in sample_indices(count, samples)])]
+    """Every row (as JSON text) of `history` or `events` in step order, sampled to `samples`;
+    for history optionally only steps `min_step` <= step < `max_step`."""
+    where, params = [], []
+    for bound, op in ((min_step, ">="), (max_step, "<")):
+        if bound is not None and table == "history":
+            where.append(f"step {op} ?")
+            params.append(bound)
+    return _sampled_rows(store, table, run_id, where, params, samples)
 
 
 def keys(store: Store, run: Row) -> dict[str, Any]:

@@ -111,14 +111,19 @@ CREATE INDEX IF NOT EXISTS runs_created ON runs(project_id, created_at);
 CREATE INDEX IF NOT EXISTS runs_heartbeat ON runs(project_id, heartbeat_at);
 CREATE INDEX IF NOT EXISTS runs_live ON runs(state, heartbeat_at);
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs(sweep_id);
+CREATE TABLE IF NOT EXISTS keysets (
+  id    INTEGER PRIMARY KEY,
+  keys  TEXT NOT NULL UNIQUE         -- JSON array: the sorted top-level keys of history rows
+);
 CREATE TABLE IF NOT EXISTS history (
   run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   line    INTEGER NOT NULL,          -- file_stream line index: re-sent lines replace
   step    INTEGER,
+  keyset  INTEGER REFERENCES keysets(id),  -- which keys the row has, for sampledHistory
   data    TEXT NOT NULL,
   PRIMARY KEY (run_id, line)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS history_step ON history(run_id, step);
+CREATE INDEX IF NOT EXISTS history_step ON history(run_id, step, line, keyset);  -- ordered and covering for sampling
 CREATE TABLE IF NOT EXISTS history_keys (
   run_id  INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   key     TEXT NOT NULL,
@@ -232,6 +237,12 @@ class Store:
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         return self.conn.execute(sql, tuple(params)).fetchall()
+
+    def tuples(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        """Rows as plain tuples: much cheaper than dicts for long results."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, tuple(params)).fetchall()
 
     def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         return self.conn.execute(sql, tuple(params)).fetchone()
