@@ -112,3 +112,30 @@ def test_from_path_reads_runs_and_projects(api, project_name):
     api.create_run(run_id="fp1", project=project_name, entity="admin")
     assert api.from_path(f"admin/{project_name}/runs/fp1").id == "fp1"
     assert api.from_path(f"admin/{project_name}").name == project_name
+
+
+def test_use_admin_privileges_only_works_for_admins(sandbox, api_as, make_user, project_name):
+    owner, owner_key = make_user()
+    api_as(owner_key).create_project(project_name, owner["username"])
+    _, other_key = make_user()
+    query = "query($e: String!, $p: String!) { project(entityName: $e, name: $p) { name } }"
+    variables = {"e": owner["username"], "p": project_name}
+
+    def sees(key, header):
+        r = httpx.post(f"{sandbox.url}/graphql", json={"query": query, "variables": variables}, auth=("api", key),
+                       headers={"Use-Admin-Privileges": "true"} if header else {})
+        return r.json()["data"]["project"] is not None
+
+    assert sees(owner_key, False)
+    assert not sees(other_key, False) and not sees(other_key, True)
+    assert not sees(sandbox.api_key, False) and sees(sandbox.api_key, True)
+
+
+def test_projects_page_through_cursors(api, api_as, make_user):
+    user, key = make_user()
+    mine = api_as(key)
+    names = [f"p{i:02d}" for i in range(7)]
+    for name in names:
+        mine.create_project(name, user["username"])
+    listed = mine.projects(user["username"], per_page=3)
+    assert sorted(p.name for p in listed) == names

@@ -100,3 +100,16 @@ def test_a_preempting_run_that_stops_becomes_preempted(quick_crash_sandbox, sdk_
     run_id = _killed_mid_run(quick_crash_sandbox, sdk_env, tmp_path, "run.mark_preempting()\ntime.sleep(1)")
     assert _wait_for(lambda: _state(quick_crash_sandbox, run_id)["preempting"] == 1)
     assert _wait_for(lambda: _state(quick_crash_sandbox, run_id)["state"] == "preempted")
+
+
+def test_gzip_file_stream_bodies_from_the_sdk_are_stored(run_sdk, api, project_name):
+    run_sdk(f"""
+        import wandb
+        run = wandb.init(id="gz1", entity="admin", project={project_name!r},
+                         settings=wandb.Settings(x_file_stream_no_gzip=False))  # the SDK's default is no gzip
+        for i in range(30):
+            run.log({{"x": i}})
+        run.finish()
+    """)
+    run = api.run(f"admin/{project_name}/gz1")
+    assert [r["x"] for r in run.scan_history()] == list(range(30))
