@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from . import accounts, filestream, resolvers, runs
+from . import accounts, filestream, launch, resolvers, runs
 from .accounts import SandboxError
 from .auth import viewer_for
 from .context import Context
@@ -136,6 +136,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
             return _json({"errors": [{"message": "the request body is not JSON"}]}, 400)
         if isinstance(data, dict) and not data.get("operationName"):
             data["operationName"] = None  # the SDK sends "" for "the only operation"
+        launch.fill_queue_project(data)
 
         def run() -> tuple[bool, Any] | None:
             viewer = viewer_for(sandbox.store, request.headers)

@@ -1,7 +1,8 @@
 """SQLite persistence for the sandbox: one WAL database under the data dir, plus helpers.
 
 Other modules add their own tables with `register_tables(ddl)` (run at every start, so write
-`CREATE TABLE IF NOT EXISTS`) and extra columns on shared tables with `ensure_columns`.
+`CREATE TABLE IF NOT EXISTS`) and extra columns on shared tables with `ensure_columns`, from a
+function given to `register_tables` (called with the Store at every start).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import math
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -169,11 +170,11 @@ CREATE TABLE IF NOT EXISTS alerts (
 );
 """
 
-_extra_tables: list[str] = []
+_extra_tables: list[str | Callable[[Store], None]] = []
 
 
-def register_tables(ddl: str) -> None:
-    """Add DDL (idempotent statements) that every Store runs when it opens."""
+def register_tables(ddl: str | Callable[[Store], None]) -> None:
+    """Add DDL (idempotent statements), or a function of the Store, that every Store runs when it opens."""
     if ddl not in _extra_tables:
         _extra_tables.append(ddl)
 
@@ -217,7 +218,7 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.executescript(CORE_TABLES)
         for ddl in _extra_tables:
-            conn.executescript(ddl)
+            conn.executescript(ddl) if isinstance(ddl, str) else ddl(self)
 
     @property
     def conn(self) -> sqlite3.Connection:
