@@ -811,7 +811,7 @@ class Api:
         created = dig(await self._query("CreateDefaultResourceConfig", {
             "entity": entity, "resource": type,
             "config": json.dumps({"resource_args": {type: config}}),
-            "templateVariables": json.dumps(template_variables or {}),
+            "templateVariables": json.dumps(launch.wrap_template_variables(template_variables) or {}),
         }), "createDefaultResourceConfig") or {}
         if not created.get("success"):
             raise WandbError("failed to create default resource config")
@@ -849,7 +849,7 @@ class Api:
             "entity": entity, "project": paths.LAUNCH_PROJECT, "queueName": name,
             "resourceType": resource_type,
             "resourceConfig": json.dumps({"resource_args": {resource_type: resource_config}}),
-            "templateVariables": json.dumps(template_variables) if template_variables else None,
+            "templateVariables": json.dumps(launch.wrap_template_variables(template_variables)) if template_variables else None,
             "prioritizationMode": prioritization_mode,
             "externalLinks": json.dumps(links),
         }, idempotent=True), "upsertRunQueue") or {}

@@ -57,6 +57,17 @@ def variable_schema(spec: Any) -> Mapping[str, Any]:
     raise ValueError(f"template variable schema must be an object, not {type(spec).__name__}")
 
 
+def wrap_template_variables(template_variables: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The form W&B stores, `{"var": {"schema": {...}}}`; a bare schema is wrapped."""
+    if not template_variables:
+        return None
+    return {
+        name: dict(spec) if isinstance(spec, Mapping) and isinstance(spec.get("schema"), Mapping)
+        else {"schema": dict(variable_schema(spec))}
+        for name, spec in template_variables.items()
+    }
+
+
 def check_template_variables(config: Any, template_variables: Mapping[str, Any] | None) -> None:
     variables = dict(template_variables or {})
     used = template_names(config)

@@ -68,7 +68,8 @@ class Paginator(Generic[T]):
         self._per_page_var = per_page_var
         self._count_var = count_var
         self._resolve_entity = resolve_entity
-        self._pages: dict[str | None, asyncio.Future[Page[T]]] = {}
+        self._pages: dict[str | None, Page[T]] = {}  # converted pages, by the cursor asked with
+        self._requests: dict[str | None, asyncio.Future[_Raw]] = {}  # responses not converted yet
         self._generation = api._generation
         self.total: int | None = None
         self.cursor: str | None = start  # end cursor of the furthest page read, as the SDK's
@@ -78,23 +79,9 @@ class Paginator(Generic[T]):
 
     async def page(self, cursor: str | None = None) -> Page[T]:
         """The page after `cursor` (None: the collection's first page)."""
-        if self._generation != self._api._generation:  # Api.flush() since we fetched
-            self._pages.clear()
-            self._generation = self._api._generation
         cursor = cursor if cursor is not None else self.start
-        future = self._pages.get(cursor)
-        if future is None:
-            future = asyncio.ensure_future(self._fetch(cursor))
-            self._pages[cursor] = future
-        try:
-            page = await asyncio.shield(future)
-        except BaseException:
-            if self._pages.get(cursor) is future and future.done():
-                del self._pages[cursor]  # let a retry fetch again
-            raise
-        if page.has_next and page.cursor:
-            self.cursor = page.cursor
-        return page
+        self._forget_if_flushed()
+        return self._pages.get(cursor) or self._store(cursor, await self._response(cursor))
 
     async def first_page(self) -> Page[T]:
         return await self.page(None)
@@ -103,10 +90,23 @@ class Paginator(Generic[T]):
         return await self.page(page.cursor) if page.has_next and page.cursor else None
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        page: Page[T] | None = await self.first_page()
-        while page is not None:
+        """Every page in order. The next page is requested as soon as the previous response
+        arrives, so the server works on it while this one is converted and consumed."""
+        cursor = self.start
+        while True:
+            self._forget_if_flushed()
+            page = self._pages.get(cursor)
+            if page is None:
+                raw = await self._response(cursor)
+                if raw.has_next:
+                    self._request(raw.end)
+                page = self._store(cursor, raw)
+            elif page.has_next and page.cursor not in self._pages:
+                self._request(page.cursor)
             yield page
-            page = await self.next_page(page)
+            if not page.has_next:
+                return
+            cursor = page.cursor
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
@@ -122,22 +122,62 @@ class Paginator(Generic[T]):
             await self.first_page()
         return self.total
 
-    async def _fetch(self, cursor: str | None) -> Page[T]:
+    def _forget_if_flushed(self) -> None:
+        if self._generation != self._api._generation:  # Api.flush() since we fetched
+            self._pages.clear()
+            self._requests.clear()
+            self._generation = self._api._generation
+
+    def _request(self, cursor: str | None) -> asyncio.Future[_Raw]:
+        """The response for `cursor`, fetched once however many callers want it."""
+        future = self._requests.get(cursor)
+        if future is None:
+            future = self._requests[cursor] = asyncio.ensure_future(self._fetch(cursor))
+        return future
+
+    async def _response(self, cursor: str | None) -> _Raw:
+        future = self._request(cursor)
+        try:
+            return await asyncio.shield(future)
+        except BaseException:
+            if self._requests.get(cursor) is future and future.done():
+                del self._requests[cursor]  # a later call tries again
+            raise
+
+    def _store(self, cursor: str | None, raw: _Raw) -> Page[T]:
+        if (page := self._pages.get(cursor)) is not None:  # a concurrent caller was first
+            return page
+        items = [item for edge in raw.edges if edge and (item := self._convert(edge, raw.variables)) is not None]
+        page = self._pages[cursor] = Page(items, cursor, raw.end, raw.has_next, self.total)
+        self._requests.pop(cursor, None)  # keep the records, not the response
+        if raw.has_next:
+            self.cursor = raw.end
+        return page
+
+    async def _fetch(self, cursor: str | None) -> _Raw:
         if self._resolve_entity and not self.variables.get("entity"):
             self.variables["entity"] = await self._api._entity(None)
         variables = {**self.variables, self._cursor_var: cursor, self._per_page_var: self.per_page}
-        if self._count_var:
-            variables[self._count_var] = self.total is None
+        if self._count_var:  # counting costs the server: only with the first page
+            variables[self._count_var] = self.total is None and (cursor == self.start or not self._pages)
         data = await self._api._query(self._operation, variables)
         connection = self._connection(data)
         if connection is None:
             raise NotFoundError(self._missing)
         if self._total is not None and (total := self._total(data)) is not None:
             self.total = total
-        items = [item for edge in connection.get("edges") or [] if edge and (item := self._convert(edge, variables)) is not None]
+        edges = connection.get("edges") or []
         info = connection.get("pageInfo") or {}
-        end = info.get("endCursor") or ((connection.get("edges") or [{}])[-1] or {}).get("cursor")
-        return Page(items, cursor, end, bool(info.get("hasNextPage")) and bool(end), self.total)
+        end = info.get("endCursor") or ((edges or [{}])[-1] or {}).get("cursor")
+        return _Raw(variables, edges, end, bool(info.get("hasNextPage")) and bool(end))
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    variables: dict[str, Any]
+    edges: list[dict[str, Any]]
+    end: str | None
+    has_next: bool
 
 
 def dig(data: Any, *keys: str) -> Any:

@@ -1,0 +1,265 @@
+"""Benchmarks of wbtui.core against the official wandb.Api, same sandbox, same data, same run.
+
+    python -m tests.benchmarks.bench_core [--runs 10000] [--steps 100000] [--data-dir DIR]
+
+Prints numbers and ratios (not a timed test; pytest does not collect it):
+ 1. list every run of a --runs project with name, state, created time and two summary values
+    (wandb.Api at its fastest correct setting: lazy=False, per_page=1000) -- time and memory;
+ 2. the full history of a --steps run: wandb's scan_history() vs wbtui's scan_history();
+ 3. chart data for 4 metrics of 10 runs -- GraphQL round trips (counted by a proxy) and time.
+Each measurement runs in a fresh subprocess, so imports and caches of one client never help the
+other. The data set is built once through the W&B protocol (GraphQL + file_stream) and kept in
+--data-dir when given, so later runs skip the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+ENTITY_PROJECT = "bench-runs"
+HISTORY_PROJECT = "bench-history"
+CHART_PROJECT = "bench-chart"
+HISTORY_RUN = "hist0001"
+METRICS = ["loss", "acc", "lr", "grad_norm"]
+
+
+# building the data set through the protocol ------------------------------------------------
+
+async def build(url: str, key: str, runs: int, steps: int) -> None:
+    from wbtui.core import Api
+
+    async with Api(api_key=key, overrides={"base_url": url}, max_concurrency=16) as api:
+        entity = await api.default_entity()
+        existing = await api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1).count() if await _has(api, entity) else 0
+        if existing < runs:
+            print(f"building {runs - existing} runs ...", flush=True)
+            await asyncio.gather(*(_make_run(api, entity, i) for i in range(existing, runs)))
+        history = await api.runs(f"{entity}/{HISTORY_PROJECT}").list() if await _has(api, entity, HISTORY_PROJECT) else []
+        if not history:
+            print(f"building a {steps}-step history ...", flush=True)
+            await _stream_history(api, entity, HISTORY_PROJECT, HISTORY_RUN, steps, ["loss", "acc"])
+        chart = await api.runs(f"{entity}/{CHART_PROJECT}").list() if await _has(api, entity, CHART_PROJECT) else []
+        if len(chart) < 10:
+            print("building 10 chart runs ...", flush=True)
+            await asyncio.gather(*(_stream_history(api, entity, CHART_PROJECT, f"chart{i:03d}", 2000, METRICS) for i in range(10)))
+
+
+async def _has(api: Any, entity: str, project: str = ENTITY_PROJECT) -> bool:
+    return project in [p.name async for p in api.projects(entity)]
+
+
+async def _make_run(api: Any, entity: str, i: int) -> None:
+    config = {"lr": {"value": 10 ** -(1 + i % 4)}, "bs": {"value": 2 ** (4 + i % 4)}, "seed": {"value": i}}
+    summary = {"loss": 1.0 / (i + 1), "acc": (i % 100) / 100, "_step": 100, "epoch": i % 10}
+    await api._query("UpsertRun", {
+        "entity": entity, "project": ENTITY_PROJECT, "name": f"run{i:06d}", "displayName": f"run-{i}",
+        "config": json.dumps(config), "summaryMetrics": json.dumps(summary), "tags": ["bench"],
+    }, idempotent=True)
+
+
+async def _stream_history(api: Any, entity: str, project: str, name: str, steps: int, keys: list[str]) -> None:
+    await api._query("UpsertRun", {"entity": entity, "project": project, "name": name}, idempotent=True)
+    url = f"{api.settings.base_url}/files/{entity}/{project}/{name}/file_stream"
+    start = time.time()
+    chunk = 5000
+    for offset in range(0, steps, chunk):
+        lines = [
+            json.dumps({"_step": s, "_timestamp": start + s / 100, "_runtime": s / 100,
+                        **{k: round(1.0 / (s + 1 + j), 8) for j, k in enumerate(keys)}})
+            for s in range(offset, min(offset + chunk, steps))
+        ]
+        await api._transport.post_json(url, {"files": {"wandb-history.jsonl": {"offset": offset, "content": lines}}},
+                                       idempotent=True)
+    await api._transport.post_json(url, {"complete": True, "exitcode": 0}, idempotent=True)
+
+
+# measurements (each in a fresh subprocess) ---------------------------------------------------
+
+def _measure(work: Any, trace: bool) -> dict[str, Any]:
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if trace:
+        tracemalloc.start()
+    started = time.perf_counter()
+    count = work()
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1] if trace else None
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"seconds": seconds, "count": count, "peak_bytes": peak, "rss_growth_kb": rss_after - rss_before}
+
+
+def worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
+    if mode.endswith("sdk"):
+        import wandb
+
+        api = wandb.Api(api_key=key, overrides={"base_url": url}, timeout=120)
+        entity = api.default_entity
+    else:
+        from wbtui.core import Api
+
+        async def entity_of() -> str:
+            async with Api(api_key=key, overrides={"base_url": url}) as client:
+                return await client.default_entity() or ""
+
+        entity = asyncio.run(entity_of())
+
+    if mode == "list-sdk":
+        def work() -> int:
+            runs = api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1000, lazy=False)
+            rows = [(r.name, r.state, r.created_at, r.summary_metrics.get("loss"), r.summary_metrics.get("acc"))
+                    for r in runs]
+            return len(rows)
+    elif mode == "history-sdk":
+        def work() -> int:
+            return sum(1 for _ in api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}").scan_history())
+    elif mode == "chart-sdk":
+        def work() -> int:
+            runs = list(api.runs(f"{entity}/{CHART_PROJECT}", per_page=50))
+            return sum(len(r.history(keys=METRICS, samples=500, pandas=False)) for r in runs)
+    else:
+        from wbtui.core import Api
+
+        async def run_core() -> int:
+            async with Api(api_key=key, overrides={"base_url": url}, timeout=120) as api:
+                if mode == "list-core":
+                    rows = [(r.name, r.state, r.created_at, r.summary.get("loss"), r.summary.get("acc"))
+                            async for r in api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1000,
+                                                    summary_keys=["loss", "acc"])]
+                    return len(rows)
+                if mode == "history-core":
+                    run = await api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}")
+                    return sum([1 async for _ in run.scan_history()])
+                runs = await api.runs(f"{entity}/{CHART_PROJECT}", per_page=50).list()
+                data = await api.sampled_histories(runs, METRICS, samples=500)
+                return sum(len(rows) for per_run in data.values() for rows in per_run.values()) // len(METRICS)
+
+        def work() -> int:
+            return asyncio.run(run_core())
+    return _measure(work, trace)
+
+
+def run_worker(mode: str, url: str, key: str, trace: bool = False) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "tests.benchmarks.bench_core", "--worker", mode, "--url", url, "--key", key]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")} | {"WANDB_SILENT": "true"}
+    if trace:
+        cmd.append("--trace")
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env,
+                         cwd=Path(__file__).resolve().parents[2]).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# a proxy that counts GraphQL requests ------------------------------------------------------
+
+class CountingProxy:
+    """127.0.0.1 TCP proxy in front of the sandbox, counting `POST /graphql` requests."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.count = 0
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self._ready.wait()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter, count: bool) -> None:
+            try:
+                while data := await src.read(65536):
+                    if count:
+                        self.count += data.count(b"POST /graphql ")
+                    dst.write(data)
+                    await dst.drain()
+            except ConnectionError:
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer, True), pipe(up_reader, writer, False))
+
+    def reset(self) -> None:
+        self.count = 0
+
+
+# reporting ---------------------------------------------------------------------------------
+
+def best(results: list[dict[str, Any]]) -> float:
+    return min(r["seconds"] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--steps", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--worker")
+    parser.add_argument("--url")
+    parser.add_argument("--key")
+    parser.add_argument("--trace", action="store_true")
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.url, args.key, args.trace)))
+        return
+
+    from wbtui.sandbox.server import SandboxServer
+
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="wbtui-bench-"))
+    with SandboxServer(data_dir) as server:
+        started = time.perf_counter()
+        asyncio.run(build(server.url, server.api_key, args.runs, args.steps))
+        print(f"data ready in {time.perf_counter() - started:.1f} s ({data_dir})\n")
+        proxy = CountingProxy(server.port)
+        url = f"http://127.0.0.1:{proxy.port}"
+
+        print(f"1. list {args.runs} runs: name, state, created, 2 summary values (best of {args.repeat})")
+        timing = {c: [run_worker(f"list-{c}", url, server.api_key) for _ in range(args.repeat)] for c in ("sdk", "core")}
+        memory = {c: run_worker(f"list-{c}", url, server.api_key, trace=True) for c in ("sdk", "core")}
+        for c in ("sdk", "core"):
+            print(f"   {'wandb.Api ' if c == 'sdk' else 'wbtui.core'}  {best(timing[c]):7.2f} s  "
+                  f"{timing[c][0]['count']} runs  peak Python heap {memory[c]['peak_bytes'] / 2**20:7.1f} MiB  "
+                  f"RSS growth {memory[c]['rss_growth_kb'] / 1024:7.1f} MiB")
+        print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster, "
+              f"peak heap {memory['core']['peak_bytes'] / memory['sdk']['peak_bytes']:.2f} of wandb.Api's "
+              f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")
+
+        print(f"2. full history of a {args.steps}-step run (best of {args.repeat})")
+        hist = {c: [run_worker(f"history-{c}", url, server.api_key) for _ in range(args.repeat)] for c in ("sdk", "core")}
+        for c in ("sdk", "core"):
+            name = "wandb scan_history()" if c == "sdk" else "wbtui scan_history()"
+            print(f"   {name:22} {best(hist[c]):7.2f} s  {hist[c][0]['count']} rows")
+        print(f"   -> wbtui.core is {best(hist['sdk']) / best(hist['core']):.1f}x faster\n")
+
+        print("3. chart data: 4 metrics x 10 runs (listing the runs included)")
+        for c in ("sdk", "core"):
+            proxy.reset()
+            result = run_worker(f"chart-{c}", url, server.api_key)
+            trips = proxy.count
+            name = "wandb.Api " if c == "sdk" else "wbtui.core"
+            print(f"   {name}  {result['seconds']:6.2f} s  {trips:3d} GraphQL round trips "
+                  f"({trips / 10:.1f} per run, Api set-up included)")
+        print()
+
+
+if __name__ == "__main__":
+    main()
