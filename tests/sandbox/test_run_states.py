@@ -113,3 +113,25 @@ def test_gzip_file_stream_bodies_from_the_sdk_are_stored(run_sdk, api, project_n
     """)
     run = api.run(f"admin/{project_name}/gz1")
     assert [r["x"] for r in run.scan_history()] == list(range(30))
+
+
+def test_stop_from_the_api_interrupts_the_script_and_kills_the_run(sdk_env, sandbox, api, project_name, tmp_path):
+    script = tmp_path / "long.py"
+    script.write_text(
+        "import time, wandb\n"
+        f"run = wandb.init(id='stop1', entity='admin', project={project_name!r},\n"
+        "                 settings=wandb.Settings(x_file_stream_transmit_interval=1))\n"
+        "print('started', flush=True)\n"
+        "for i in range(600):\n    run.log({'x': i})\n    time.sleep(0.1)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], env=sdk_env(sandbox, tmp_path), cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        api.run(f"admin/{project_name}/stop1").stop()
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert "KeyboardInterrupt" in err
+    api.flush()
+    assert api.run(f"admin/{project_name}/stop1").state == "killed"
+    assert _state(sandbox, "stop1")["exitcode"] == 255

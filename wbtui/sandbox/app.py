@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import accounts, filestream, launch, resolvers, runs
-from .accounts import SandboxError
+from .accounts import SandboxError, Viewer
 from .auth import viewer_for
 from .context import Context
 from .storage import Storage
@@ -110,6 +110,9 @@ def _json(payload: Any, status: int = 200) -> Response:
     return Response(json_text(payload), status_code=status, media_type="application/json")
 
 
+_NOT_JSON = object()
+
+
 def _unauthorized() -> Response:
     return _json({"errors": [{"message": "authentication failed: invalid or missing API key"}]}, 401)
 
@@ -129,39 +132,40 @@ def create_app(sandbox: Sandbox) -> Starlette:
     def base_url(request: Request) -> str:
         return str(request.base_url).rstrip("/")
 
-    async def graphql(request: Request) -> Response:
+    async def authenticated(request: Request) -> tuple[Viewer | None, Any]:
+        """(viewer, parsed JSON body); the body is read only for a known key."""
+        viewer = await run_in_threadpool(viewer_for, sandbox.store, request.headers)
+        if viewer is None:
+            return None, None
         try:
-            data = await _body(request)
+            return viewer, await _body(request)
         except (OSError, EOFError, zlib.error, ValueError):
+            return viewer, _NOT_JSON
+
+    async def graphql(request: Request) -> Response:
+        viewer, data = await authenticated(request)
+        if viewer is None:
+            return _unauthorized()
+        if data is _NOT_JSON:
             return _json({"errors": [{"message": "the request body is not JSON"}]}, 400)
         if isinstance(data, dict) and not data.get("operationName"):
             data["operationName"] = None  # the SDK sends "" for "the only operation"
         launch.fill_queue_project(data)
-
-        def run() -> tuple[bool, Any] | None:
-            viewer = viewer_for(sandbox.store, request.headers)
-            if viewer is None:
-                return None
-            context = Context(sandbox.store, sandbox.storage, viewer, base_url(request))
-            return graphql_sync(sandbox.schema, data, context_value=context, query_parser=documents.parse,
-                                query_validator=documents.validate, logger=gql_log.name)
-        outcome = await run_in_threadpool(run)
-        if outcome is None:
-            return _unauthorized()
-        ok, result = outcome
+        context = Context(sandbox.store, sandbox.storage, viewer, base_url(request))
+        ok, result = await run_in_threadpool(
+            graphql_sync, sandbox.schema, data, context_value=context, query_parser=documents.parse,
+            query_validator=documents.validate, logger=gql_log.name)
         return _json(result, 200 if ok else 400)
 
     async def file_stream(request: Request) -> Response:
-        try:
-            body = await _body(request)
-        except (OSError, EOFError, zlib.error, ValueError):
+        viewer, body = await authenticated(request)
+        if viewer is None:
+            return _unauthorized()
+        if body is _NOT_JSON:
             return _json({"error": "the request body is not JSON"}, 400)
         p = request.path_params
 
         def run() -> Response:
-            viewer = viewer_for(sandbox.store, request.headers)
-            if viewer is None:
-                return _unauthorized()
             row = runs.find_run(sandbox.store, viewer, p["entity"], p["project"], p["run"])
             if row is None:
                 return _json({"error": f"run {p['entity']}/{p['project']}/{p['run']} not found"}, 404)

@@ -124,13 +124,14 @@ def apply(store: Store, run: Row, body: dict[str, Any]) -> dict[str, Any]:
         if body.get("complete"):
             exitcode = body.get("exitcode")
             changes["exitcode"] = exitcode
-            changes["state"] = "finished" if not exitcode else "failed"
+            # a run stopped from the server (stopRun) ends with the SDK's exit code 255
+            changes["state"] = "finished" if not exitcode else "killed" if run["should_stop"] else "failed"
         elif run["state"] in TERMINAL or run["state"] == "pending":
             # a resumed run, or a crashed one whose heartbeat came back
             changes |= {"state": "running", "exitcode": None, "should_stop": 0,
                         "preempting": int(bool(body.get("preempting")))}
         update_run(store, run["id"], **changes)
     response: dict[str, Any] = {"exitcode": None, "limits": {}}
-    if run["should_stop"]:
-        response["stopped"] = True
+    if changes.get("should_stop", run["should_stop"]):
+        response["stopped"] = True  # the SDK then interrupts the script and finishes the run
     return response
