@@ -11,7 +11,7 @@ from textual.binding import Binding
 
 from ..config import Settings
 from ..core import Api
-from .commands import JumpCommands, ViewCommands
+from .commands import FormCommands, JumpCommands, ViewCommands
 from .refs import Ref
 from .screens.browser import BrowserScreen
 from .screens.help import HelpScreen
@@ -28,8 +28,8 @@ def styles_dir() -> Path:
 
 class WbtuiApp(App[None]):
     TITLE = "wbtui"
-    CSS_PATH = [styles_dir() / "app.tcss"]
-    COMMANDS = App.COMMANDS | {ViewCommands, JumpCommands}
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "forms.tcss"]
+    COMMANDS = App.COMMANDS | {ViewCommands, JumpCommands, FormCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit wbtui"),
@@ -75,7 +75,7 @@ class WbtuiApp(App[None]):
         except Exception as error:  # no key, a malformed URL...: say so, never a traceback
             self.push_screen(WelcomeScreen(demo_available=self._start_demo is not None, error=str(error)))
             return
-        self.sub_title = self.api.settings.base_url
+        self.sub_title = self.api.settings.base_url + (" · read-only" if self.read_only else "")
         self.switch_screen(BrowserScreen()) if self.screen_stack[1:] else self.push_screen(BrowserScreen())
 
     @work(thread=True, exclusive=True, group="demo", exit_on_error=False)

@@ -56,3 +56,31 @@ class JumpCommands(Provider):
             if hasattr(screen, "jump_to_path"):
                 yield Hit(1.0, f"Go to {query}", partial(screen.jump_to_path, query.strip()),
                           help="a path or W&B URL")
+
+
+class FormCommands(Provider):
+    """Every form that fits the current view ("New project…", "Edit launch queue…"); none in
+    read-only mode."""
+
+    def _forms(self) -> list[tuple[str, str]]:
+        from .forms import FORMS
+
+        screen = self.screen
+        if getattr(self.app, "read_only", True) or not hasattr(screen, "open_form"):
+            return []
+        current = getattr(screen, "current", None)
+        return [(spec.label, spec.name) for spec in FORMS.values()
+                if not spec.needs_queue or (current is not None and spec.fits(current, True))]
+
+    def _open(self, name: str) -> None:
+        self.screen.open_form(name)  # type: ignore[attr-defined]
+
+    async def discover(self) -> Hits:
+        for label, name in self._forms():
+            yield DiscoveryHit(label, partial(self._open, name), help="a form; nothing is sent until you submit")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, name in self._forms():
+            if (score := matcher.match(label)) > 0:
+                yield Hit(score, matcher.highlight(label), partial(self._open, name), help="a form")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,11 +13,13 @@ from textual.widgets import Footer, Header
 
 from ...core import paths
 from ...core.errors import WandbError
+from ..forms import FORMS, Created, forms_for, prefill
 from ..refs import Kind, Ref
 from ..views import view_for
 from ..views.base import View
-from ..widgets.nav_tree import NavTree
+from ..widgets.nav_tree import PLACEHOLDER, NavTree
 from .jump import ref_for_object
+from .pick import PickScreen
 
 
 class BrowserScreen(Screen[None]):
@@ -27,6 +31,8 @@ class BrowserScreen(Screen[None]):
         Binding("shift+tab", "focus_previous", "Previous pane", show=False, id="focus.previous"),
         Binding("y", "copy_path", "Copy path", id="copy_path", tooltip="Copy the path (OSC 52)"),
         Binding("Y", "copy_url", "Copy URL", show=False, id="copy_url", tooltip="Copy the web URL"),
+        Binding("n", "new", "New…", id="new", tooltip="Create something here (project, queue, run, team, user…)"),
+        Binding("e", "edit_queue", "Edit queue", id="edit_queue", tooltip="Edit this launch queue"),
     ]
 
     def __init__(self) -> None:
@@ -111,3 +117,112 @@ class BrowserScreen(Screen[None]):
     def open_section(self, kind: Kind) -> None:
         if self.current is not None and self.current.project:
             self.open(Ref(kind, self.current.entity, self.current.project), focus=True)
+
+    # -- forms (writes; none of this exists in read-only mode) ---------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new", "edit_queue", "form"):
+            if self.app.read_only:  # type: ignore[attr-defined]
+                return False
+            if action == "new":
+                return any(spec.kinds & {self.current.kind} for spec in FORMS.values()) if self.current else False
+            if action == "edit_queue":
+                return self.current is not None and self.current.kind is Kind.QUEUE
+        return True
+
+    def action_new(self) -> None:
+        self._offer_forms()
+
+    def action_edit_queue(self) -> None:
+        self.open_form("edit-queue")
+
+    def action_form(self, name: str) -> None:
+        """Open a form by name (`FORMS`), e.g. from the palette or a script: `form('queue')`."""
+        self.open_form(name)
+
+    @work(exclusive=True, group="forms", exit_on_error=False)
+    async def _offer_forms(self) -> None:
+        try:
+            admin = bool((await self.app.api.viewer()).admin)  # type: ignore[attr-defined]
+        except WandbError:
+            admin = False
+        specs = forms_for(self.current, admin)
+        if len(specs) == 1:
+            self.open_form(specs[0].name)
+        elif specs:
+            by_label = {spec.label: spec.name for spec in specs}
+            self.app.push_screen(PickScreen("New…", list(by_label)),
+                                 lambda label: label and self.open_form(by_label[label]))
+
+    def open_form(self, name: str, **values: str) -> None:
+        """Open the form `name` prefilled from the current view (and `values`)."""
+        if self.app.read_only:  # type: ignore[attr-defined]
+            self.notify("Read-only mode: writes are turned off", severity="warning")
+            return
+        spec = FORMS[name]
+        if spec.needs_queue and (self.current is None or self.current.kind is not Kind.QUEUE) and "name" not in values:
+            self.notify("Open a launch queue first", severity="warning")
+            return
+        self.app.push_screen(spec.make(**(prefill(self.current, name) | values)), self._form_closed)
+
+    def _form_closed(self, created: Created | None) -> None:
+        if created is not None:
+            self.notify(created.message, timeout=6)
+            self._show_created(created)
+
+    @work(group="forms-created", exit_on_error=False)
+    async def _show_created(self, created: Created) -> None:
+        """Refresh the tree where the object appeared, then open and select it."""
+        self.app.api.flush()  # type: ignore[attr-defined]
+        tree = self.query_one(NavTree)
+        if created.parent is None:
+            tree.reload()
+        else:
+            chain = [Ref(Kind.ENTITY, created.parent.entity)]
+            chain += [created.parent] if created.parent.kind is not Kind.ENTITY else []
+            for index, ref in enumerate(chain):
+                node = _find(tree, ref)
+                if node is None:
+                    break
+                if index == len(chain) - 1 and node.is_expanded:
+                    tree.reload(node)
+                elif index == len(chain) - 1 or not node.is_expanded:
+                    node.remove_children()  # load afresh on expanding
+                    node.add_leaf(PLACEHOLDER)
+                    node.expand()
+                await _settled(tree)
+        await _settled(tree)
+        if created.ref == self.current and self.view is not None:
+            self.view.reload()
+        else:
+            self.open(created.ref, focus=True)
+        if node := _find(tree, created.ref):
+            tree.move_cursor(node)
+
+
+def _same_place(a: Ref, b: Ref) -> bool:
+    kinds = {a.kind, b.kind}
+    same_kind = a.kind is b.kind or kinds == {Kind.TEAM, Kind.ENTITY}
+    return same_kind and (a.entity, a.project, a.name) == (b.entity, b.project, b.name)
+
+
+def _find(tree: NavTree, ref: Ref):
+    pending = list(tree.root.children)
+    while pending:
+        node = pending.pop(0)
+        if node.data is not None and _same_place(node.data, ref):
+            return node
+        pending.extend(node.children)
+    return None
+
+
+async def _settled(tree: NavTree, timeout: float = 15.0) -> None:
+    """Wait until the tree has loaded what it was asked to (its loading workers ended)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    await asyncio.sleep(0.05)  # let an expansion's message start its worker
+    while loop.time() < end:
+        busy = [w for w in tree.app.workers if w.node is tree and not w.is_finished]
+        if not busy:
+            return
+        await asyncio.sleep(0.05)
