@@ -133,7 +133,10 @@ class NavTree(Tree[Ref]):
                 projects = api.projects(ref.entity, per_page=CHILD_LIMIT)
                 page = await projects.first_page()
                 items = [(project(ref.entity, p.name), p.run_count) for p in page.items]
-                return items + [(Ref(Kind.QUEUES, ref.entity, label="Launch queues"), None)]
+                items.append((Ref(Kind.QUEUES, ref.entity, label="Launch queues"), None))
+                if ref.entity in (await api.viewer()).teams:
+                    items.append((Ref(Kind.TEAM, ref.entity, label="Members"), None))
+                return items
             case Kind.PROJECT:
                 return [(Ref(kind, ref.entity, ref.project, label=label), None) for kind, label in PROJECT_SECTIONS]
             case Kind.ARTIFACTS:

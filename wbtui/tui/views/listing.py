@@ -1,0 +1,235 @@
+"""Lists of server objects: a PagedTable fed page by page, with `/` to filter what has loaded.
+
+`Feed` binds a `Paginator` (or a plain list) to a `PagedTable`: the first page on `start`, the
+next one whenever the table asks (`more`). It keeps every row it received, so a filter can be
+applied and removed without another request. `ListView` is a view made of one such table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from typing import ClassVar, Generic, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from ...core.errors import WandbError
+from ...core.pages import Paginator
+from ..refs import Ref
+from ..text import plain
+from ..widgets.paged_table import Column, PagedTable, Row
+from .base import View
+
+T = TypeVar("T")
+
+
+class Feed(Generic[T]):
+    """Rows for `table` from a paginator, a page at a time; `needle` keeps the matching rows."""
+
+    def __init__(self, table: PagedTable, make_row: Callable[[T], Row]) -> None:
+        self.table = table
+        self.make_row = make_row
+        self.rows: list[Row] = []
+        self.needle = ""
+        self.total: int | None = None
+        self._paginator: Paginator[T] | None = None
+        self._cursor: str | None = None
+        self._has_more = False
+
+    async def start(self, source: Paginator[T] | Iterable[T]) -> list[T]:
+        """Show the first page (or every item of a list); return its items."""
+        if isinstance(source, Paginator):
+            page = await source.first_page()
+            self._paginator, self._cursor, self._has_more = source, page.cursor, page.has_next
+            self.total, items = source.total, page.items
+        else:
+            items = list(source)
+            self._paginator, self._cursor, self._has_more = None, None, False
+            self.total = len(items)
+        self.rows = [self.make_row(item) for item in items]
+        self._show()
+        return items
+
+    async def more(self) -> list[T]:
+        """The next page, if there is one; return its items."""
+        if self._paginator is None or not self._has_more or self._cursor is None:
+            return []
+        page = await self._paginator.page(self._cursor)
+        self._cursor, self._has_more = page.cursor, page.has_next
+        self.total = self._paginator.total if self._paginator.total is not None else self.total
+        rows = [self.make_row(item) for item in page.items]
+        self.rows.extend(rows)
+        self.table.add_rows([r for r in rows if self._matches(r)], has_more=self._has_more)
+        return page.items
+
+    def replace(self, row: Row) -> None:
+        """Put a row with more details (counts filled in later) in place of the old one."""
+        self.rows = [row if old.key == row.key else old for old in self.rows]
+        self.table.replace_row(row)
+
+    async def fill(self, items: Iterable[T], detail: Callable[[T], Awaitable[Row]],
+                   fallback: Callable[[T], Row], limit: int = 8) -> None:
+        """Replace each item's row with `detail(item)`, a few requests at a time; a row whose
+        details fail gets `fallback(item)` (the list itself stays)."""
+        gate = asyncio.Semaphore(limit)
+
+        async def one(item: T) -> None:
+            async with gate:
+                try:
+                    row = await detail(item)
+                except (WandbError, ValueError):
+                    row = fallback(item)
+            self.replace(row)
+
+        await asyncio.gather(*(one(item) for item in items))
+
+    def filter(self, needle: str) -> None:
+        self.needle = needle.strip().lower()
+        self._show()
+
+    @property
+    def shown(self) -> int:
+        return len(self.table.rows)
+
+    def status(self, noun: str) -> str:
+        """"12 of 40 runs", "3 of 12 loaded runs match 'x'"."""
+        loaded = len(self.rows)
+        if self.needle:
+            return f"{self.shown:,} of {loaded:,} loaded {noun} match '{self.needle}'"
+        if self.total is not None and self.total != loaded:
+            return f"{loaded:,} of {self.total:,} {noun}"
+        return f"{loaded:,} {noun}"
+
+    def _matches(self, row: Row) -> bool:
+        return not self.needle or any(self.needle in cell.text.lower() for cell in row.cells)
+
+    def _show(self) -> None:
+        key = self.table.current_row.key if self.table.current_row else None
+        self.table.clear()
+        self.table.add_rows([r for r in self.rows if self._matches(r)], has_more=self._has_more)
+        if key is not None:
+            self.table.move_to_key(key)
+
+
+class ListView(View, Generic[T]):
+    """A view that is one list: `COLUMNS`, `source()` and `make_row()`; Enter opens `open_ref()`.
+
+    `details(items)` runs after each page in its own worker, for counts that need more
+    requests (the list shows at once and fills them in).
+    """
+
+    COLUMNS: ClassVar[list[Column]] = []
+    NOUN: ClassVar[str] = "items"
+    EMPTY: ClassVar[str] = "Nothing here yet."
+    BINDINGS = [Binding("slash", "filter", "Filter", id="list.filter", tooltip="Keep the rows that contain some text")]
+
+    def __init__(self, ref: Ref) -> None:
+        super().__init__(ref)
+        self.feed: Feed[T] | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Static("", classes="status")
+        search = Input(placeholder="filter the loaded rows · Enter keeps it · Esc clears", classes="list-filter")
+        search.display = False
+        yield search
+        yield PagedTable(classes="view-body", sortable=False, markable=False)
+
+    def compose_header(self) -> ComposeResult:
+        """Widgets above the list (a summary of the parent object)."""
+        yield from ()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    def focus_first(self) -> None:
+        self.table.focus()
+
+    def source(self) -> Paginator[T] | Awaitable[Paginator[T] | Iterable[T]]:
+        """The paginator of the list, or a coroutine giving it (or a plain list)."""
+        raise NotImplementedError
+
+    def make_row(self, item: T) -> Row:
+        raise NotImplementedError
+
+    def open_ref(self, row: Row) -> Ref | None:
+        return None
+
+    async def details(self, items: list[T]) -> None:
+        """Fill in what the list itself does not carry (runs in a worker after each page)."""
+
+    async def load(self) -> None:
+        table = self.table
+        table.set_columns(self.COLUMNS)
+        table.empty_text = self.EMPTY
+        feed: Feed[T] = Feed(table, self.make_row)
+        if self.feed is not None:
+            feed.needle = self.feed.needle
+        source = self.source()
+        items = await feed.start(source if isinstance(source, Paginator) else await source)
+        self.feed = feed
+        self.show_status()
+        self._details(items)
+
+    def show_status(self, extra: str = "") -> None:
+        if self.feed is not None:
+            text = self.feed.status(self.NOUN) + (f" · {extra}" if extra else "")
+            self.query_one(".status", Static).update(Text(plain(text)))
+
+    @work(group="details", exclusive=True, exit_on_error=False)
+    async def _details(self, items: list[T]) -> None:
+        await self.details(items)
+
+    @on(PagedTable.NeedMore)
+    def _need_more(self, event: PagedTable.NeedMore) -> None:
+        event.stop()
+        self._more()
+
+    @work(group="more", exclusive=True, exit_on_error=False)
+    async def _more(self) -> None:
+        if self.feed is not None:
+            items = await self.feed.more()
+            self.show_status()
+            if items:
+                await self.details(items)
+
+    @on(PagedTable.Selected)
+    def _selected(self, event: PagedTable.Selected) -> None:
+        event.stop()
+        if (ref := self.open_ref(event.row)) is not None:
+            self.screen.open(ref, focus=True)  # type: ignore[attr-defined]
+
+    # -- `/` filter -------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        search = self.query_one(".list-filter", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, ".list-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.feed is not None:
+            self.feed.filter(event.value)
+            self.show_status()
+
+    @on(Input.Submitted, ".list-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            event.input.display = False
+        self.table.focus()
+
+    def key_escape(self, event) -> None:
+        """Esc in the filter clears it; elsewhere it goes back (the screen's binding)."""
+        search = self.query_one(".list-filter", Input)
+        if search.has_focus:
+            event.stop()
+            search.value = ""
+            search.display = False
+            self.table.focus()

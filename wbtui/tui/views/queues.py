@@ -1,0 +1,296 @@
+"""Launch queues: an entity's queues, one queue (its config, template variables and items), and
+one queued run, which leads to the run it launched."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import yaml
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static, TabbedContent, TabPane, TextArea
+
+from ...core.errors import NotFoundError
+from ...core.models import QueuedRun, Run, RunQueue
+from ..refs import Kind, Ref
+from ..text import plain, state_tone, when
+from ..widgets.paged_table import Cell, Column, PagedTable, Row
+from .base import View
+from .listing import Feed, ListView
+from .run import TONE_STYLE
+from .tabbed import TabbedView, detail_grid, tab_bindings
+
+ACTIVE_STATES = ("leased", "claimed")
+
+
+def prioritization(mode: str | None) -> str:
+    return "off" if not mode or mode.upper() == "DISABLED" else f"on ({mode})"
+
+
+def item_ref(queue: RunQueue | str, entity: str, item: QueuedRun) -> Ref:
+    name = queue if isinstance(queue, str) else queue.name
+    return Ref(Kind.QUEUED_RUN, entity, name=item.id, parent=name, label=f"item {item.id}")
+
+
+class QueuesView(ListView[RunQueue]):
+    HELP = "An entity's launch queues with their resource type and items; Enter opens one."
+    COLUMNS = [Column("name", "Queue", 20), Column("resource", "Resource", 15), Column("priority", "Priority", 9),
+               Column("access", "Access", 7), Column("pending", "Pending", 7, True), Column("active", "Active", 6, True),
+               Column("items", "Items", 6, True), Column("created", "Created", 16)]
+    NOUN = "queues"
+    EMPTY = "This entity has no launch queues."
+
+    @property
+    def heading(self) -> str:
+        return f"Launch queues · {self.ref.entity}"
+
+    async def source(self):
+        return await self.api.run_queues(self.ref.entity)
+
+    def make_row(self, queue: RunQueue, resource: str = "…", counts: Counter | None = None) -> Row:
+        def number(state: str | None) -> Cell:
+            if counts is None:
+                return Cell("…", "muted")
+            return Cell(str(sum(counts.values()) if state is None else sum(counts[s] for s in state.split("|"))))
+
+        cells = (Cell(plain(queue.name)), Cell(plain(resource), "muted" if resource == "…" else ""),
+                 Cell(prioritization(queue.prioritization_mode)), Cell(plain((queue.access or "").lower())),
+                 number("pending"), number("|".join(ACTIVE_STATES)), number(None), Cell(when(queue.created_at)))
+        return Row(queue.name, cells, queue)
+
+    async def details(self, items: list[RunQueue]) -> None:
+        async def detail(queue: RunQueue) -> Row:
+            full = await self.api.run_queue(self.ref.entity, queue.name)
+            counts = Counter([item.state or "" async for item in full.items(per_page=100)])
+            return self.make_row(queue, full.type or "", counts)
+
+        assert self.feed is not None
+        await self.feed.fill(items, detail, lambda queue: self.make_row(queue, "?"))
+
+    def open_ref(self, row: Row) -> Ref:
+        return Ref(Kind.QUEUE, self.ref.entity, name=row.key)
+
+
+# -- one queue --------------------------------------------------------------------------------
+
+TABS = ["overview", "config", "items"]
+ITEM_COLUMNS = [Column("state", "State", 8), Column("created", "Created", 16), Column("run", "Run", 14),
+                Column("id", "Item", 30)]
+
+
+def item_row(item: QueuedRun) -> Row:
+    cells = (Cell(item.state or "", state_tone(item.state)), Cell(when(item.created_at)),
+             Cell(plain(item.associated_run_id or "—")), Cell(plain(item.id)))
+    return Row(item.id, cells, item)
+
+
+def template_table(variables: list[dict[str, Any]]) -> Table | Text:
+    """Each template variable and its schema: type, default, bounds, allowed values."""
+    if not variables:
+        return Text("none", style="dim")
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    for column in ("Variable", "Type", "Default", "Min", "Max", "Enum"):
+        table.add_column(column)
+    for variable in variables:
+        schema = variable.get("schema")
+        if isinstance(schema, str):
+            try:
+                schema = json.loads(schema)
+            except ValueError:
+                schema = {"type": schema}
+        schema = schema if isinstance(schema, dict) else {}
+        values = [variable.get("name"), schema.get("type"), schema.get("default"), schema.get("minimum"),
+                  schema.get("maximum"), ", ".join(map(str, schema.get("enum") or []))]
+        table.add_row(*(Text(plain("" if v is None else v)) for v in values))
+    return table
+
+
+def links_text(links: dict[str, Any] | None) -> str:
+    """External links, stored as {"links": [{"label", "url"}]} (or a plain {label: url})."""
+    if not links:
+        return ""
+    pairs = [(link.get("label"), link.get("url")) for link in links.get("links", [])] if "links" in links else list(links.items())
+    return "\n".join(f"{label}: {url}" for label, url in pairs)
+
+
+class QueueView(TabbedView):
+    HELP = ("A launch queue. 1-3 switch tabs; in Config, t shows JSON or YAML; "
+            "in Items, Enter opens an item.")
+    TABS = TABS
+    BINDINGS = tab_bindings("queue", TABS) + [
+        Binding("t", "toggle_format", "JSON/YAML", id="queue.format", tooltip="Show the config as JSON or YAML"),
+    ]
+
+    def __init__(self, ref: Ref) -> None:
+        super().__init__(ref)
+        self.queue: RunQueue | None = None
+        self.format = "yaml"
+        self.feed: Feed[QueuedRun] | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"Launch queue {self.ref.name} · {self.ref.entity}"
+
+    def compose_body(self) -> ComposeResult:
+        with TabbedContent(classes="view-body"):
+            with TabPane("1 Overview", id="overview"), VerticalScroll():
+                yield Static("", classes="details")
+                yield Static(Text("Template variables", style="bold"))
+                yield Static("", id="template-variables")
+            with TabPane("2 Config", id="config"), Vertical(classes="pane"):
+                yield Static("", classes="status")
+                yield TextArea(read_only=True, show_line_numbers=True, soft_wrap=False, id="queue-config")
+            with TabPane("3 Items", id="items"), Vertical(classes="pane"):
+                yield Static("", classes="status")
+                yield PagedTable(id="items-table", sortable=False, markable=False)
+
+    async def load(self) -> None:
+        queue = await self.api.run_queue(self.ref.entity, self.ref.name)
+        self.queue = queue
+        rows = [
+            ("Name", queue.name), ("Entity", queue.entity), ("Resource", queue.type),
+            ("Prioritization", prioritization(queue.prioritization_mode)), ("Access", queue.access),
+            ("Created", when(queue.created_at)), ("Links", links_text(queue.external_links)),
+            ("Warnings", "\n".join(queue.config_schema_validation_errors)), ("ID", queue.id),
+        ]
+        self.query_one(".details", Static).update(detail_grid(rows))
+        self.query_one("#template-variables", Static).update(template_table(queue.template_variables or []))
+        self._show_config()
+        await self.reset_tabs()
+
+    def _show_config(self) -> None:
+        config = self.queue.default_resource_config if self.queue else None
+        area = self.query_one("#queue-config", TextArea)
+        if self.format == "json":
+            text = json.dumps(config or {}, indent=2, ensure_ascii=False)
+        else:
+            text = yaml.safe_dump(config or {}, sort_keys=False, allow_unicode=True)
+        area.load_text(text)
+        self.query_one("#config .status", Static).update(
+            Text(f"default resource config ({self.format.upper()}) · t: {'YAML' if self.format == 'json' else 'JSON'}"))
+
+    def action_toggle_format(self) -> None:
+        self.format = "json" if self.format == "yaml" else "yaml"
+        self._show_config()
+
+    async def load_tab(self, tab: str) -> None:
+        if tab != "items" or self.queue is None:
+            return
+        table = self.query_one("#items-table", PagedTable)
+        table.set_columns(ITEM_COLUMNS)
+        table.empty_text = "This queue has no items."
+        self.feed = Feed(table, item_row)
+        items = await self.feed.start(self.queue.items(per_page=100))
+        self._items_status(items)
+
+    def _items_status(self, items: list[QueuedRun]) -> None:
+        assert self.feed is not None
+        states = Counter(row.data.state for row in self.feed.rows)  # type: ignore[attr-defined]
+        by_state = ", ".join(f"{n} {state}" for state, n in sorted(states.items()) if state)
+        self.query_one("#items .status", Static).update(
+            Text(plain(f"{self.feed.status('items')} ({by_state}) · Enter opens one" if by_state else self.feed.status("items"))))
+
+    @on(PagedTable.NeedMore, "#items-table")
+    def _more_items(self, event: PagedTable.NeedMore) -> None:
+        event.stop()
+        self._more()
+
+    @work(group="more", exclusive=True, exit_on_error=False)
+    async def _more(self) -> None:
+        if self.feed is not None:
+            self._items_status(await self.feed.more())
+
+    @on(PagedTable.Selected, "#items-table")
+    def _open_item(self, event: PagedTable.Selected) -> None:
+        event.stop()
+        self.screen.open(item_ref(self.ref.name, self.ref.entity, event.row.data), focus=True)  # type: ignore[arg-type, attr-defined]
+
+
+# -- one queued run ---------------------------------------------------------------------------
+
+class QueuedRunView(View):
+    HELP = "A queued run: its state, its run spec, and the run it launched (Enter or o opens it)."
+    BINDINGS = [
+        Binding("enter,o", "open_run", "Open run", id="queued_run.open", tooltip="Open the run this item launched"),
+        Binding("u", "open_queue", "Queue", id="queued_run.queue", tooltip="Open the queue of this item"),
+    ]
+
+    def __init__(self, ref: Ref) -> None:
+        super().__init__(ref)
+        self.item: QueuedRun | None = None
+        self.run: Run | None = None
+
+    @property
+    def heading(self) -> str:
+        return f"Queued run {self.ref.name} · {self.ref.entity}/launch/{self.ref.parent}"
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(classes="view-body"):
+            yield Static("", classes="details")
+            yield Static(Text("Run spec", style="bold"))
+            yield TextArea(read_only=True, soft_wrap=False, id="run-spec")
+
+    def focus_first(self) -> None:
+        self.focus()
+
+    async def load(self) -> None:
+        item = await self.api.queued_run(self.ref.entity, "model-registry", self.ref.parent, self.ref.name)
+        self.item = item
+        spec = _run_spec(item)
+        self.run = await self._launched_run(item, spec)
+        if self.run is not None:
+            run_text = Text(plain(f"{self.run.display_name or self.run.id} ({self.run.entity}/{self.run.project}/{self.run.id})"))
+            run_text.append(f"  {self.run.state}", style="bold")
+            run_text.append(" — Enter opens it", style="dim")
+        elif item.associated_run_id:
+            run_text = Text(plain(f"{item.associated_run_id} (its project is not known to this client)"), style="dim")
+        else:
+            run_text = Text("none yet: the item has not started a run", style="dim")
+        rows = [
+            ("Item", item.id), ("Queue", f"{item.entity}/{item.queue_name}"),
+            ("State", Text(item.state or "", style=TONE_STYLE.get(state_tone(item.state), ""))),
+            ("Priority", "" if item.priority is None else str(item.priority)), ("Created", when(item.created_at)),
+            ("Run", run_text),
+        ]
+        self.query_one(".details", Static).update(detail_grid(rows))
+        area = self.query_one("#run-spec", TextArea)
+        area.load_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True) if spec
+                       else "# the server or this client gave no run spec for this item")
+
+    async def _launched_run(self, item: QueuedRun, spec: dict[str, Any]) -> Run | None:
+        """The run the item launched: it lives in the project of the run spec (the SDK's
+        `QueuedRun.run` looks in the queue's project, where it is only for launch_add's items)."""
+        if not item.associated_run_id:
+            return None
+        entity = spec.get("entity") or item.entity
+        project = spec.get("project")
+        candidates = [f"{entity}/{project}/{item.associated_run_id}"] if project else []
+        candidates.append(f"{item.entity}/{item.project}/{item.associated_run_id}")
+        for path in candidates:
+            try:
+                return await self.api.run(path)
+            except NotFoundError:
+                continue
+        return None
+
+    def action_open_run(self) -> None:
+        run = self.run
+        if run is None:
+            self.notify("This item has no run to open yet.")
+            return
+        self.screen.open(Ref(Kind.RUN, run.entity, run.project, run.id, label=run.display_name or ""), focus=True)  # type: ignore[attr-defined]
+
+    def action_open_queue(self) -> None:
+        self.screen.open(Ref(Kind.QUEUE, self.ref.entity, name=self.ref.parent), focus=True)  # type: ignore[attr-defined]
+
+
+def _run_spec(item: QueuedRun) -> dict[str, Any]:
+    """The item's run spec, where the client fetched it (wandb's QueuedRun has none)."""
+    spec = getattr(item, "run_spec", None)
+    return spec if isinstance(spec, dict) else {}
