@@ -203,6 +203,15 @@ class CountingProxy:
 
 # reporting ---------------------------------------------------------------------------------
 
+def interleaved(kind: str, url: str, key: str, repeat: int) -> dict[str, list[dict[str, Any]]]:
+    """sdk, core, core, sdk, ...: alternating, so load from other processes hits both alike."""
+    results: dict[str, list[dict[str, Any]]] = {"sdk": [], "core": []}
+    for i in range(repeat):
+        for client in ("sdk", "core") if i % 2 == 0 else ("core", "sdk"):
+            results[client].append(run_worker(f"{kind}-{client}", url, key))
+    return results
+
+
 def best(results: list[dict[str, Any]]) -> float:
     return min(r["seconds"] for r in results)
 
@@ -211,7 +220,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--steps", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data-dir", type=Path)
     parser.add_argument("--worker")
     parser.add_argument("--url")
@@ -233,7 +242,7 @@ def main() -> None:
         url = f"http://127.0.0.1:{proxy.port}"
 
         print(f"1. list {args.runs} runs: name, state, created, 2 summary values (best of {args.repeat})")
-        timing = {c: [run_worker(f"list-{c}", url, server.api_key) for _ in range(args.repeat)] for c in ("sdk", "core")}
+        timing = interleaved("list", url, server.api_key, args.repeat)
         memory = {c: run_worker(f"list-{c}", url, server.api_key, trace=True) for c in ("sdk", "core")}
         for c in ("sdk", "core"):
             print(f"   {'wandb.Api ' if c == 'sdk' else 'wbtui.core'}  {best(timing[c]):7.2f} s  "
@@ -244,7 +253,7 @@ def main() -> None:
               f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")
 
         print(f"2. full history of a {args.steps}-step run (best of {args.repeat})")
-        hist = {c: [run_worker(f"history-{c}", url, server.api_key) for _ in range(args.repeat)] for c in ("sdk", "core")}
+        hist = interleaved("history", url, server.api_key, args.repeat)
         for c in ("sdk", "core"):
             name = "wandb scan_history()" if c == "sdk" else "wbtui scan_history()"
             print(f"   {name:22} {best(hist[c]):7.2f} s  {hist[c][0]['count']} rows")

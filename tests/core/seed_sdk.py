@@ -106,6 +106,30 @@ def stage_artifacts(wandb, entity: str, out: dict) -> None:
     out["artifacts"] = True
 
 
+def stage_jobs(wandb, entity: str, out: dict) -> None:
+    """A launch job as wandb's job builder stores it: a "job" artifact with wandb-job.json."""
+    tmp = Path(tempfile.mkdtemp())
+    info = {
+        "_version": "v0",
+        "source_type": "image",
+        "source": {"image": "python:3.11-slim", "args": [], "entrypoint": ["python", "train.py"]},
+        "input_types": {"wb_type": "typedDict", "params": {"type_map": {"lr": {"wb_type": "number"}}}},
+        "output_types": {"wb_type": "typedDict", "params": {"type_map": {}}},
+        "runtime": "3.11.7",
+    }
+    (tmp / "wandb-job.json").write_text(json.dumps(info))
+    (tmp / "requirements.frozen.txt").write_text("numpy==2.0.0\n")
+    run = wandb.init(entity=entity, project=PROJECT, id="jobmake1", job_type="job")
+    from wandb.sdk.artifacts._internal_artifact import InternalArtifact  # wandb's job builder uses it
+
+    job = InternalArtifact("job-train", "job")
+    job.add_file(str(tmp / "wandb-job.json"))
+    job.add_file(str(tmp / "requirements.frozen.txt"))
+    run.log_artifact(job)
+    run.finish()
+    out["jobs"] = True
+
+
 def main() -> None:
     url, key, out_path = sys.argv[1:4]
     os.environ.update(
@@ -116,7 +140,7 @@ def main() -> None:
 
     entity = wandb.Api().default_entity
     out: dict = {"entity": entity, "project": PROJECT, "other_project": OTHER_PROJECT, "errors": {}}
-    for stage in (stage_runs, stage_long_run, stage_artifacts):
+    for stage in (stage_runs, stage_long_run, stage_artifacts, stage_jobs):
         try:
             stage(wandb, entity, out)
         except Exception:  # recorded: the tests that need the stage skip with this reason
