@@ -111,13 +111,13 @@ CREATE TABLE IF NOT EXISTS artifact_files (
   mimetype           TEXT,
   UNIQUE (artifact_id, name)
 );
-CREATE TABLE IF NOT EXISTS artifact_usage (
+CREATE TABLE IF NOT EXISTS artifact_usage (     -- rowid: the order of use
   artifact_id  INTEGER NOT NULL REFERENCES artifacts(id) ON DELETE CASCADE,
   run_id       INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   created_at   TEXT NOT NULL,
   PRIMARY KEY (artifact_id, run_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS artifact_usage_run ON artifact_usage(run_id, created_at);
+);
+CREATE INDEX IF NOT EXISTS artifact_usage_run ON artifact_usage(run_id);
 """)
 
 STATES = frozenset({"PENDING", "COMMITTED", "DELETED"})

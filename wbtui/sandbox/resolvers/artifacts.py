@@ -95,14 +95,13 @@ def _run_of(c: Context, project_row: Row, name: str | None) -> Row:
     return row
 
 
-def _sql_order(order: str | None, columns: dict[str, str], default: str) -> str:
-    if not order:
-        return default
+def _sql_order(order: str, columns: dict[str, str], tiebreak: str) -> str:
+    """ORDER BY for W&B's `[+-]key` (ties broken by `tiebreak` in the same direction)."""
     direction = "DESC" if order.startswith("-") else "ASC"
     column = columns.get(order.lstrip("+-"))
     if column is None:
         raise SandboxError(f"invalid order {order!r}: use one of {', '.join(sorted(columns))}")
-    return f"{column} {direction}"
+    return f"{column} {direction}, {tiebreak} {direction}"
 
 
 def _state_filter(filters: str | None) -> tuple[str, list[Any]]:
@@ -124,7 +123,7 @@ def _versions(c: Context, where: str, params: list[Any], order_by: str, first: i
     """A connection of versions with totalCount; `edge` fields are added to every edge."""
     def fetch(offset: int, limit: int) -> list[Row]:
         return _with_labels(c, c.store.query(
-            f"{arts.SELECT} WHERE {where} ORDER BY {order_by}, a.id LIMIT ? OFFSET ?", [*params, limit, offset]))
+            f"{arts.SELECT} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?", [*params, limit, offset]))
     conn = connection(fetch, first, after)
     for e in conn["edges"]:
         e.update(edge or {})
@@ -194,7 +193,8 @@ def resolve_output_artifacts(obj, info, after=None, first=None):
 @run.field("inputArtifacts")
 def resolve_input_artifacts(obj, info, after=None, first=None):
     where = "a.id IN (SELECT artifact_id FROM artifact_usage WHERE run_id = ?)"
-    return _versions(ctx(info), where, [obj["id"]], "a.id", first, after, {"used_as": []})
+    in_use_order = f"(SELECT u.rowid FROM artifact_usage u WHERE u.artifact_id = a.id AND u.run_id = {int(obj['id'])})"
+    return _versions(ctx(info), where, [obj["id"]], in_use_order, first, after, {"used_as": []})
 
 
 # --------------------------------------------------------------------------- ArtifactType
@@ -214,10 +214,10 @@ def resolve_type_collections(obj, info, after=None, first=None, filters=None, or
     if filters and json.loads(filters):
         raise SandboxError("filtering artifact collections is not supported by the sandbox")
     store = ctx(info).store
-    order_by = _sql_order(order, _COLLECTION_ORDERS, "id DESC")  # W&B: newest collection first
+    order_by = _sql_order(order or "-id", _COLLECTION_ORDERS, "id")  # W&B: newest collection first
 
     def fetch(offset: int, limit: int) -> list[Row]:
-        return store.query(f"SELECT * FROM artifact_collections WHERE type_id = ? ORDER BY {order_by}, id DESC"
+        return store.query(f"SELECT * FROM artifact_collections WHERE type_id = ? ORDER BY {order_by}"
                            " LIMIT ? OFFSET ?", (obj["id"], limit, offset))
     conn = connection(fetch, first, after)
     conn["total_count"] = store.scalar("SELECT COUNT(*) FROM artifact_collections WHERE type_id = ?", (obj["id"],))
@@ -266,7 +266,7 @@ def resolve_latest(obj, info):
 @sequence.field("artifacts")
 def resolve_collection_versions(obj, info, after=None, first=None, filters=None, order=None):
     where, params = _state_filter(filters)
-    order_by = _sql_order(order, _VERSION_ORDERS, "a.version_index DESC")
+    order_by = _sql_order(order or "-version_index", _VERSION_ORDERS, "a.id")  # W&B: newest first
     conn = _versions(ctx(info), f"a.collection_id = ? AND {where}", [obj["id"], *params], order_by, first, after)
     for e in conn["edges"]:
         index = e["node"]["version_index"]
