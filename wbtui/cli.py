@@ -127,8 +127,7 @@ def _demo_starter():
 def _run_demo(args: argparse.Namespace) -> int:
     from .tui.app import WbtuiApp
 
-    start = _demo_starter()
-    WbtuiApp(_settings(args), start(), initial=args.path).run()
+    WbtuiApp(_settings(args), None, start_demo=_demo_starter(), initial=args.path, demo=True).run()
     return 0
 
 

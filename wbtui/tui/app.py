@@ -45,14 +45,17 @@ class WbtuiApp(App[None]):
         *,
         start_demo: Callable[[], Callable[[], Api]] | None = None,
         initial: str | None = None,
+        demo: bool = False,
     ) -> None:
         """`make_api` builds the client (None when there are no credentials); `start_demo`
-        starts the demo sandbox (blocking, run in a thread) and returns a `make_api` for it."""
+        starts the demo sandbox (blocking, run in a thread) and returns a `make_api` for it;
+        with `demo`, that happens at once (`wbtui demo`) while a screen says so."""
         super().__init__()
         self.settings = settings
         self._make_api = make_api
         self._start_demo = start_demo
         self.initial = initial
+        self._demo_at_start = demo
         self.api: Api | None = None
         self.theme = settings.theme
         self.animation_level = "none"  # nothing moves over a slow SSH link
@@ -64,7 +67,9 @@ class WbtuiApp(App[None]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
-        if self._make_api is None:
+        if self._demo_at_start:
+            self.push_screen(WelcomeScreen(demo_available=True, starting=True))
+        elif self._make_api is None:
             self.push_screen(WelcomeScreen(demo_available=self._start_demo is not None))
         else:
             self.open_browser(self._make_api)
@@ -82,7 +87,11 @@ class WbtuiApp(App[None]):
     def start_demo(self) -> None:
         """Start the embedded demo sandbox (blocking: SQLite and a server thread)."""
         assert self._start_demo is not None
-        make_api = self._start_demo()
+        try:
+            make_api = self._start_demo()
+        except Exception as error:  # a taken data dir, a full disk: say so on the welcome screen
+            self.call_from_thread(self.notify, f"The demo could not start: {error}", severity="error", timeout=15)
+            return
         self.call_from_thread(self.open_browser, make_api)
 
     async def on_unmount(self) -> None:

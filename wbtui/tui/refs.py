@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from ..core import paths
+
 
 class Kind(str, Enum):
     ENTITY = "entity"
@@ -59,6 +61,26 @@ class Ref:
                 return f"{self.entity}/launch/{self.parent}/{self.name}"
             case _:
                 return base
+
+    def web_url(self, app_url: str) -> str:
+        """Where the W&B web app shows this object (`app_url` ends with "/")."""
+        e, p = self.entity, self.project
+        collection, _, version = self.name.partition(":")
+        match self.kind:
+            case Kind.RUN:
+                return paths.run_url(app_url, e, p, self.name)
+            case Kind.SWEEP:
+                return paths.sweep_url(app_url, e, p, self.name)
+            case Kind.REPORT:
+                return paths.report_url(app_url, e, p, self.label, self.name)
+            case Kind.ARTIFACT | Kind.COLLECTION | Kind.JOB:
+                return paths.artifact_url(app_url, e, p, self.parent or "job", collection, version or "latest")
+            case Kind.QUEUE | Kind.QUEUED_RUN | Kind.QUEUES:
+                return f"{app_url}{e}/launch"
+            case _ if p:
+                return paths.project_url(app_url, e, p)
+            case _:
+                return app_url + e
 
     @property
     def title(self) -> str:

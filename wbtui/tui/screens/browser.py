@@ -8,6 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
@@ -31,9 +32,19 @@ class BrowserScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus.previous"),
         Binding("y", "copy_path", "Copy path", id="copy_path", tooltip="Copy the path (OSC 52)"),
         Binding("Y", "copy_url", "Copy URL", show=False, id="copy_url", tooltip="Copy the web URL"),
+        Binding("R", "section('runs')", "Runs", show=False, id="section.runs", tooltip="This project's runs"),
+        Binding("A", "section('artifacts')", "Artifacts", show=False, id="section.artifacts",
+                tooltip="This project's artifacts"),
+        Binding("P", "section('reports')", "Reports", show=False, id="section.reports",
+                tooltip="This project's reports"),
+        Binding("S", "section('sweeps')", "Sweeps", show=False, id="section.sweeps", tooltip="This project's sweeps"),
+        Binding("J", "section('jobs')", "Jobs", show=False, id="section.jobs", tooltip="This project's jobs"),
         Binding("n", "new", "New…", id="new", tooltip="Create something here (project, queue, run, team, user…)"),
         Binding("e", "edit_queue", "Edit queue", id="edit_queue", tooltip="Edit this launch queue"),
     ]
+
+    # Below 100 columns the tree steps aside while a view has focus (Esc or Tab brings it back).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -53,6 +64,9 @@ class BrowserScreen(Screen[None]):
         self.query_one(NavTree).focus()
         if initial := self.app.initial:  # type: ignore[attr-defined]
             self.jump_to_path(initial)
+
+    def on_descendant_focus(self) -> None:
+        self.set_class(self.query_one("#pane").has_focus_within, "-pane-focus")
 
     @on(NavTree.Opened)
     def _tree_opened(self, event: NavTree.Opened) -> None:
@@ -98,7 +112,7 @@ class BrowserScreen(Screen[None]):
 
     def action_copy_url(self) -> None:
         if self.current is not None:
-            url = paths.web_url(self.app.api.settings.base_url, self.current.path)  # type: ignore[attr-defined]
+            url = self.current.web_url(self.app.api.settings.app_url)  # type: ignore[attr-defined]
             self.app.copy_to_clipboard(url)
             self.notify(f"Copied {url}", timeout=3)
 
@@ -114,13 +128,16 @@ class BrowserScreen(Screen[None]):
             return
         self.open(ref_for_object(obj), focus=True)
 
-    def open_section(self, kind: Kind) -> None:
+    def action_section(self, kind: str) -> None:
+        """Open a section (runs, artifacts...) of the project the current view belongs to."""
         if self.current is not None and self.current.project:
-            self.open(Ref(kind, self.current.entity, self.current.project), focus=True)
+            self.open(Ref(Kind(kind), self.current.entity, self.current.project), focus=True)
 
     # -- forms (writes; none of this exists in read-only mode) ---------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "section":
+            return self.current is not None and bool(self.current.project)
         if action in ("new", "edit_queue", "form"):
             if self.app.read_only:  # type: ignore[attr-defined]
                 return False
@@ -195,7 +212,8 @@ class BrowserScreen(Screen[None]):
         if created.ref == self.current and self.view is not None:
             self.view.reload()
         else:
-            self.open(created.ref, focus=True)
+            self.open(created.ref)
+            await _focus_view(self)
         if node := _find(tree, created.ref):
             tree.move_cursor(node)
 
@@ -214,6 +232,19 @@ def _find(tree: NavTree, ref: Ref):
             return node
         pending.extend(node.children)
     return None
+
+
+async def _focus_view(screen: BrowserScreen, attempts: int = 40) -> None:
+    """Focus the new view once it has composed its widgets (mounting is not awaited by open)."""
+    for _ in range(attempts):
+        await asyncio.sleep(0.05)
+        if screen.view is None:
+            return
+        try:
+            screen.view.focus_first()
+            return
+        except NoMatches:
+            continue
 
 
 async def _settled(tree: NavTree, timeout: float = 15.0) -> None:

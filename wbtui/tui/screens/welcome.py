@@ -25,10 +25,15 @@ class WelcomeScreen(Screen[None]):
         Binding("q,escape", "app.quit", "Quit", id="welcome.quit"),
     ]
 
-    def __init__(self, *, demo_available: bool, error: str | None = None) -> None:
+    def __init__(self, *, demo_available: bool, error: str | None = None, starting: bool = False) -> None:
         super().__init__()
         self.demo_available = demo_available
         self.error = error
+        self.starting = starting
+
+    def on_mount(self) -> None:
+        if self.starting:
+            self.action_demo()
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="welcome"):
@@ -45,5 +50,6 @@ class WelcomeScreen(Screen[None]):
         return self.demo_available if action == "demo" else True
 
     def action_demo(self) -> None:
-        self.query_one("#demo-status", Static).update(Text("Starting the demo sandbox…"))
+        self.query_one("#demo-status", Static).update(
+            Text("Starting the demo sandbox… (the first start builds the demo workspace: a few seconds)"))
         self.app.start_demo()  # type: ignore[attr-defined]

@@ -5,23 +5,14 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
-from ..refs import Kind
 from ..text import plain, when
 from .base import View
 
 
 class ProjectView(View):
     HELP = "A project. R runs, A artifacts, P reports, S sweeps, J jobs."
-    BINDINGS = [
-        Binding("R", "section('runs')", "Runs", id="project.runs"),
-        Binding("A", "section('artifacts')", "Artifacts", id="project.artifacts"),
-        Binding("P", "section('reports')", "Reports", id="project.reports"),
-        Binding("S", "section('sweeps')", "Sweeps", id="project.sweeps"),
-        Binding("J", "section('jobs')", "Jobs", id="project.jobs"),
-    ]
 
     @property
     def heading(self) -> str:
@@ -49,6 +40,3 @@ class ProjectView(View):
         table.add_row("", "")
         table.add_row("Keys", Text("R runs · A artifacts · P reports · S sweeps · J jobs", style="dim"))
         self.query_one(".details", Static).update(table)
-
-    def action_section(self, kind: str) -> None:
-        self.screen.open_section(Kind(kind))  # type: ignore[attr-defined]

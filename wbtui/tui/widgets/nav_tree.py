@@ -138,7 +138,9 @@ class NavTree(Tree[Ref]):
                     items.append((Ref(Kind.TEAM, ref.entity, label="Members"), None))
                 return items
             case Kind.PROJECT:
-                return [(Ref(kind, ref.entity, ref.project, label=label), None) for kind, label in PROJECT_SECTIONS]
+                runs = (await api.project(ref.project, ref.entity)).run_count
+                return [(Ref(kind, ref.entity, ref.project, label=label), runs if kind is Kind.RUNS else None)
+                        for kind, label in PROJECT_SECTIONS]
             case Kind.ARTIFACTS:
                 types = await api.artifact_types(f"{ref.entity}/{ref.project}").first_page()
                 return [(Ref(Kind.ARTIFACT_TYPE, ref.entity, ref.project, t.name), None) for t in types.items]
