@@ -92,7 +92,7 @@ class ArtifactView(TabbedView):
         position = ""
         if self.versions:
             index = self._index()
-            position = f" ({index + 1} of {len(self.versions)} loaded; [ and ] move)" if index is not None else ""
+            position = f" ({index + 1} of {len(self.versions)}; [ and ] move)" if index is not None else ""
         rows = [
             ("Type", artifact.type), ("Collection", artifact.collection_name), ("Version", artifact.version + position),
             ("Aliases", ", ".join(artifact.aliases)), ("Tags", ", ".join(artifact.tags)),
