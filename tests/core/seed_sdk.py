@@ -130,6 +130,43 @@ def stage_jobs(wandb, entity: str, out: dict) -> None:
     out["jobs"] = True
 
 
+def stage_sweeps(wandb, entity: str, out: dict) -> None:
+    """A grid sweep and its runs, as `wandb agent` makes them (WANDB_SWEEP_ID set)."""
+    config = {"method": "grid", "metric": {"name": "loss", "goal": "minimize"},
+              "parameters": {"lr": {"values": [0.1, 0.01, 0.001]}}}
+    sweep_id = wandb.sweep(config, entity=entity, project=PROJECT)
+    os.environ["WANDB_SWEEP_ID"] = sweep_id
+    try:
+        for i, lr in enumerate([0.1, 0.01, 0.001]):
+            run = wandb.init(entity=entity, project=PROJECT, id=f"swp{i:05d}", config={"lr": lr})
+            run.log({"loss": lr * 10})
+            run.finish()
+    finally:
+        del os.environ["WANDB_SWEEP_ID"]
+    out["sweep"] = sweep_id
+
+
+def stage_reports(wandb, entity: str, out: dict) -> None:
+    import wandb_workspaces.reports.v2 as wr
+
+    report = wr.Report(entity=entity, project=PROJECT, title="Parity report", description="made by the seed",
+                       blocks=[wr.H1(text="Heading"), wr.P(text="Some text")])
+    report.save()
+    out["report_url"] = report.url
+
+
+def stage_launch(wandb, entity: str, out: dict) -> None:
+    from wandb.sdk.launch import launch_add
+
+    api = wandb.Api()
+    api.create_run_queue("seed-queue", "local-container", entity=entity, config={"env": {"LR": "{{lr}}"}},
+                         template_variables={"lr": {"schema": {"type": "number", "default": 0.1, "minimum": 0}}})
+    items = [launch_add(job=f"{entity}/{PROJECT}/job-train:v0", queue_name="seed-queue", entity=entity,
+                        project=PROJECT) for _ in range(2)]
+    out["queue"] = "seed-queue"
+    out["queue_items"] = [item.id for item in items]
+
+
 def main() -> None:
     url, key, out_path = sys.argv[1:4]
     os.environ.update(
@@ -140,7 +177,7 @@ def main() -> None:
 
     entity = wandb.Api().default_entity
     out: dict = {"entity": entity, "project": PROJECT, "other_project": OTHER_PROJECT, "errors": {}}
-    for stage in (stage_runs, stage_long_run, stage_artifacts, stage_jobs):
+    for stage in (stage_runs, stage_long_run, stage_artifacts, stage_jobs, stage_sweeps, stage_reports, stage_launch):
         try:
             stage(wandb, entity, out)
         except Exception:  # recorded: the tests that need the stage skip with this reason
