@@ -23,7 +23,7 @@ from ..text import plain, size, state_tone, when
 from ..widgets.json_tree import JsonTree
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
 from .artifacts import artifact_ref, run_label
-from .listing import Feed
+from .listing import Feed, counted
 from .run_panes import FilesPane
 from .tabbed import TabbedView, detail_grid, tab_bindings
 
@@ -134,7 +134,7 @@ class ArtifactView(TabbedView):
         table.empty_text = "No run logged or used this version."
         table.add_rows(rows, has_more=False)
         self.query_one("#lineage .status", Static).update(
-            Text(f"logged by {'1 run' if logged_by else 'no run'} · used by {len(used_by)} run(s) · Enter opens a run"))
+            Text(f"logged by {'1 run' if logged_by else 'no run'} · used by {counted(len(used_by), 'runs')} · Enter opens a run"))
 
     @on(PagedTable.Selected, "#lineage-table")
     def _open_run(self, event: PagedTable.Selected) -> None:

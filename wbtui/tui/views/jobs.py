@@ -17,7 +17,7 @@ from ..refs import Kind, Ref
 from ..text import job_versions, plain, state_tone, when
 from ..widgets.json_tree import JsonTree
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
-from .listing import ListView
+from .listing import ListView, counted
 from .tabbed import TabbedView, detail_grid, tab_bindings
 
 JobVersions = tuple[str, list[dict[str, Any]]]
@@ -139,7 +139,7 @@ class JobView(TabbedView):
         table.add_rows([Row(v.get("id", ""), (Cell(plain(", ".join(aliases(v)))), Cell(plain((v.get("state") or "").lower()),
                                                 state_tone("finished" if v.get("state") == "COMMITTED" else v.get("state"))),
                                               Cell(plain(v.get("id")))), v) for v in versions], has_more=False)
-        self.query_one("#versions .status", Static).update(Text(f"{len(versions)} versions · Enter shows one"))
+        self.query_one("#versions .status", Static).update(Text(f"{counted(len(versions), 'versions')} · Enter shows one"))
         await self._show_job()
         await self.reset_tabs()
 

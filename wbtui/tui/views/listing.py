@@ -27,6 +27,11 @@ from .base import View
 T = TypeVar("T")
 
 
+def counted(number: int, noun: str) -> str:
+    """"1 run", "2 runs" (`noun` is the plural)."""
+    return f"{number:,} {noun[:-1] if number == 1 and noun.endswith('s') else noun}"
+
+
 class Feed(Generic[T]):
     """Rows for `table` from a paginator, a page at a time; `needle` keeps the matching rows."""
 
@@ -99,10 +104,10 @@ class Feed(Generic[T]):
         """"12 of 40 runs", "3 of 12 loaded runs match 'x'"."""
         loaded = len(self.rows)
         if self.needle:
-            return f"{self.shown:,} of {loaded:,} loaded {noun} match '{self.needle}'"
+            return f"{self.shown:,} of {counted(loaded, 'loaded ' + noun)} match '{self.needle}'"
         if self.total is not None and self.total != loaded:
-            return f"{loaded:,} of {self.total:,} {noun}"
-        return f"{loaded:,} {noun}"
+            return f"{loaded:,} of {counted(self.total, noun)}"
+        return counted(loaded, noun)
 
     def _matches(self, row: Row) -> bool:
         return not self.needle or any(self.needle in cell.text.lower() for cell in row.cells)

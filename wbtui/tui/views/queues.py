@@ -3,6 +3,7 @@ one queued run, which leads to the run it launched."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 from typing import Any
@@ -40,9 +41,9 @@ def item_ref(queue: RunQueue | str, entity: str, item: QueuedRun) -> Ref:
 
 class QueuesView(ListView[RunQueue]):
     HELP = "An entity's launch queues with their resource type and items; Enter opens one."
-    COLUMNS = [Column("name", "Queue", 20), Column("resource", "Resource", 15), Column("priority", "Priority", 9),
-               Column("access", "Access", 7), Column("pending", "Pending", 7, True), Column("active", "Active", 6, True),
-               Column("items", "Items", 6, True), Column("created", "Created", 16)]
+    COLUMNS = [Column("name", "Queue", 20), Column("items", "Items", 5, True), Column("pending", "Pending", 7, True),
+               Column("active", "Active", 6, True), Column("resource", "Resource", 15), Column("priority", "Priority", 8),
+               Column("access", "Access", 7), Column("created", "Created", 16)]
     NOUN = "queues"
     EMPTY = "This entity has no launch queues."
 
@@ -59,9 +60,9 @@ class QueuesView(ListView[RunQueue]):
                 return Cell("…", "muted")
             return Cell(str(sum(counts.values()) if state is None else sum(counts[s] for s in state.split("|"))))
 
-        cells = (Cell(plain(queue.name)), Cell(plain(resource), "muted" if resource == "…" else ""),
-                 Cell(prioritization(queue.prioritization_mode)), Cell(plain((queue.access or "").lower())),
-                 number("pending"), number("|".join(ACTIVE_STATES)), number(None), Cell(when(queue.created_at)))
+        cells = (Cell(plain(queue.name)), number(None), number("pending"), number("|".join(ACTIVE_STATES)),
+                 Cell(plain(resource), "muted" if resource == "…" else ""), Cell(prioritization(queue.prioritization_mode)),
+                 Cell(plain((queue.access or "").lower())), Cell(when(queue.created_at)))
         return Row(queue.name, cells, queue)
 
     async def details(self, items: list[RunQueue]) -> None:
@@ -249,7 +250,7 @@ class QueuedRunView(View):
             run_text.append(f"  {self.run.state}", style="bold")
             run_text.append(" — Enter opens it", style="dim")
         elif item.associated_run_id:
-            run_text = Text(plain(f"{item.associated_run_id} (its project is not known to this client)"), style="dim")
+            run_text = Text(plain(f"{item.associated_run_id} (not found in the projects of {item.entity})"), style="dim")
         else:
             run_text = Text("none yet: the item has not started a run", style="dim")
         rows = [
@@ -264,20 +265,28 @@ class QueuedRunView(View):
                        else "# the server or this client gave no run spec for this item")
 
     async def _launched_run(self, item: QueuedRun, spec: dict[str, Any]) -> Run | None:
-        """The run the item launched: it lives in the project of the run spec (the SDK's
-        `QueuedRun.run` looks in the queue's project, where it is only for launch_add's items)."""
+        """The run the item launched. It lives in the run spec's project; when the client has
+        no spec, the entity's projects are searched (the SDK's `QueuedRun` looks only in the
+        queue's project, where launched runs usually are not)."""
         if not item.associated_run_id:
             return None
         entity = spec.get("entity") or item.entity
-        project = spec.get("project")
-        candidates = [f"{entity}/{project}/{item.associated_run_id}"] if project else []
-        candidates.append(f"{item.entity}/{item.project}/{item.associated_run_id}")
-        for path in candidates:
-            try:
-                return await self.api.run(path)
-            except NotFoundError:
-                continue
-        return None
+        if spec.get("project"):
+            projects = [spec["project"]]
+        else:
+            page = await self.api.projects(entity, per_page=100).first_page()
+            projects = [p.name for p in page.items]
+        gate = asyncio.Semaphore(8)
+
+        async def find(project: str) -> Run | None:
+            async with gate:
+                try:
+                    return await self.api.run(f"{entity}/{project}/{item.associated_run_id}")
+                except NotFoundError:
+                    return None
+
+        found = [run for run in await asyncio.gather(*(find(p) for p in projects)) if run is not None]
+        return found[0] if len(found) == 1 else None
 
     def action_open_run(self) -> None:
         run = self.run
