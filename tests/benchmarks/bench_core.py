@@ -87,66 +87,92 @@ async def _stream_history(api: Any, entity: str, project: str, name: str, steps:
 
 # measurements (each in a fresh subprocess) ---------------------------------------------------
 
-def _measure(work: Any, trace: bool) -> dict[str, Any]:
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    if trace:
-        tracemalloc.start()
-    started = time.perf_counter()
-    count = work()
-    seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] if trace else None
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "count": count, "peak_bytes": peak, "rss_growth_kb": rss_after - rss_before}
+class Meter:
+    """Time, peak Python heap (tracemalloc, a separate pass: it slows everything) and RSS growth."""
+
+    def __init__(self, trace: bool) -> None:
+        self.trace = trace
+
+    def __enter__(self) -> Meter:
+        self.rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if self.trace:
+            tracemalloc.start()
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = time.perf_counter() - self.started
+        self.peak = tracemalloc.get_traced_memory()[1] if self.trace else None
+        self.rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - self.rss_before
+
+    def result(self, count: int) -> dict[str, Any]:
+        return {"seconds": self.seconds, "count": count, "peak_bytes": self.peak, "rss_growth_kb": self.rss_growth}
+
+
+def sdk_worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
+    import wandb
+
+    api = wandb.Api(api_key=key, overrides={"base_url": url}, timeout=120)  # set-up, not measured
+    entity = api.default_entity
+    with Meter(trace) as meter:
+        if mode == "list":
+            runs = api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1000, lazy=False)
+            count = len([(r.name, r.state, r.created_at, r.summary_metrics.get("loss"), r.summary_metrics.get("acc"))
+                         for r in runs])
+        elif mode == "history":
+            count = sum(1 for _ in api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}").scan_history())
+        else:
+            runs = list(api.runs(f"{entity}/{CHART_PROJECT}", per_page=50))
+            count = sum(len(r.history(keys=METRICS, samples=500, pandas=False)) for r in runs)
+    return meter.result(count)
+
+
+async def core_worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
+    from wbtui.core import Api
+
+    async with Api(api_key=key, overrides={"base_url": url}, timeout=120) as api:
+        entity = await api.default_entity()  # set-up, as in wandb.Api's constructor; not measured
+        with Meter(trace) as meter:
+            if mode == "list":
+                rows = [(r.name, r.state, r.created_at, r.summary.get("loss"), r.summary.get("acc"))
+                        async for r in api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1000, summary_keys=["loss", "acc"])]
+                count = len(rows)
+            elif mode == "history":
+                run = await api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}")
+                count = sum([1 async for _ in run.scan_history()])
+            elif mode == "raw":
+                count = await _raw_listing(api, url, entity)
+            else:
+                runs = await api.runs(f"{entity}/{CHART_PROJECT}", per_page=50).list()
+                data = await api.sampled_histories(runs, METRICS, samples=500)
+                count = sum(len(rows) for per_run in data.values() for rows in per_run.values()) // len(METRICS)
+    return meter.result(count)
 
 
 def worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
-    if mode.endswith("sdk"):
-        import wandb
+    kind, _, client = mode.partition("-")
+    if client == "sdk":
+        return sdk_worker(kind, url, key, trace)
+    return asyncio.run(core_worker(kind, url, key, trace))
 
-        api = wandb.Api(api_key=key, overrides={"base_url": url}, timeout=120)
-        entity = api.default_entity
-    else:
-        from wbtui.core import Api
 
-        async def entity_of() -> str:
-            async with Api(api_key=key, overrides={"base_url": url}) as client:
-                return await client.default_entity() or ""
+async def _raw_listing(api: Any, url: str, entity: str) -> int:
+    """The sandbox's share of the listing: wbtui.core's requests, responses not even decoded."""
+    from wbtui.core.queries import document
 
-        entity = asyncio.run(entity_of())
-
-    if mode == "list-sdk":
-        def work() -> int:
-            runs = api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1000, lazy=False)
-            rows = [(r.name, r.state, r.created_at, r.summary_metrics.get("loss"), r.summary_metrics.get("acc"))
-                    for r in runs]
-            return len(rows)
-    elif mode == "history-sdk":
-        def work() -> int:
-            return sum(1 for _ in api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}").scan_history())
-    elif mode == "chart-sdk":
-        def work() -> int:
-            runs = list(api.runs(f"{entity}/{CHART_PROJECT}", per_page=50))
-            return sum(len(r.history(keys=METRICS, samples=500, pandas=False)) for r in runs)
-    else:
-        from wbtui.core import Api
-
-        async def run_core() -> int:
-            async with Api(api_key=key, overrides={"base_url": url}, timeout=120) as api:
-                if mode == "list-core":
-                    rows = [(r.name, r.state, r.created_at, r.summary.get("loss"), r.summary.get("acc"))
-                            async for r in api.runs(f"{entity}/{ENTITY_PROJECT}", per_page=1000,
-                                                    summary_keys=["loss", "acc"])]
-                    return len(rows)
-                if mode == "history-core":
-                    run = await api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}")
-                    return sum([1 async for _ in run.scan_history()])
-                runs = await api.runs(f"{entity}/{CHART_PROJECT}", per_page=50).list()
-                data = await api.sampled_histories(runs, METRICS, samples=500)
-                return sum(len(rows) for per_run in data.values() for rows in per_run.values()) // len(METRICS)
-
-        def work() -> int:
-            return asyncio.run(run_core())
-    return _measure(work, trace)
+    transport, cursor, pages = api._transport, None, 0
+    while True:
+        variables = {"entity": entity, "project": ENTITY_PROJECT, "cursor": cursor, "perPage": 1000,
+                     "order": "+created_at", "filters": "{}", "withCount": pages == 0,
+                     "withSummary": True, "summaryKeys": ["loss", "acc"]}
+        response = await transport._client.post(
+            f"{url}/graphql", content=json.dumps({"query": document("Runs"), "variables": variables}),
+            headers={"Authorization": transport._auth_header, "Content-Type": "application/json"})
+        pages += 1
+        tail = response.content[-200:].decode()  # pageInfo comes last: no need to decode it all
+        if '"hasNextPage":true' not in tail.replace(" ", ""):
+            return pages
+        cursor = tail.split('"endCursor":')[1].split('"')[1]
 
 
 def run_worker(mode: str, url: str, key: str, trace: bool = False) -> dict[str, Any]:
@@ -248,6 +274,9 @@ def main() -> None:
             print(f"   {'wandb.Api ' if c == 'sdk' else 'wbtui.core'}  {best(timing[c]):7.2f} s  "
                   f"{timing[c][0]['count']} runs  peak Python heap {memory[c]['peak_bytes'] / 2**20:7.1f} MiB  "
                   f"RSS growth {memory[c]['rss_growth_kb'] / 1024:7.1f} MiB")
+        raw = [run_worker("raw-core", url, server.api_key) for _ in range(args.repeat)]
+        print(f"   the sandbox alone, answering wbtui.core's {raw[0]['count']} requests: {best(raw):.2f} s "
+              f"(a floor for any client)")
         print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster, "
               f"peak heap {memory['core']['peak_bytes'] / memory['sdk']['peak_bytes']:.2f} of wandb.Api's "
               f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")

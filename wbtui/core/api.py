@@ -412,8 +412,11 @@ class Api:
         from urllib.parse import unquote
 
         entity, project = paths.split_project_path(path or None)
+        project = project or self.settings.project
+        if not project:
+            raise ValueError(f"Invalid path: {path!r} (missing project)")
         name = unquote(name) if name else None
-        variables = {"entity": entity, "project": project or self.settings.project, "viewName": name}
+        variables = {"entity": entity, "project": project, "viewName": name}
 
         def make() -> Paginator[Report]:
             return Paginator(

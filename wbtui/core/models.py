@@ -374,7 +374,9 @@ class Run(_Record):
         page_size: int = 1000,
         min_step: int | None = None,
         max_step: int | None = None,
+        use_cache: bool = True,  # wandb's parquet cache; accepted for compatibility, nothing to cache here
     ) -> AsyncIterator[dict[str, Any]]:
+        """Every history row in step order, fetched a few pages ahead (see history.py)."""
         assert self._api is not None
         from .history import scan_history
 
