@@ -26,7 +26,7 @@ FILES_V0 = {
 EXTRA_ROW = b"300,90000,even\n"
 
 SCRIPT = """
-import json, wandb
+import json, os, wandb
 P, out = %(project)r, {}
 
 def dataset(**kw):
@@ -54,6 +54,17 @@ with wandb.init(entity="admin", project=P, name="prep", job_type="preprocess") a
         f.write("# mnist")
     run.log_artifact(art, aliases=["production"])
     out["v2"] = [art.wait().version, art.aliases]
+    labels = wandb.Artifact("labels", type="dataset")
+    with labels.new_file("a.txt") as f:
+        f.write("A")
+    run.log_artifact(labels).wait()
+    labels = wandb.Artifact("labels", type="dataset", incremental=True)  # only what changes is sent
+    with labels.new_file("b.txt") as f:
+        f.write("B")
+    out["incremental"] = run.log_artifact(labels).wait().version
+    refs = wandb.Artifact("refs", type="dataset")
+    refs.add_reference("file://" + os.path.abspath("data/images/a.txt"))
+    run.log_artifact(refs).wait()
     out["prep"] = run.id
 
 with wandb.init(entity="admin", project=P, name="train", job_type="train") as run:
@@ -175,6 +186,25 @@ def test_download_gives_the_logged_bytes(logged, api, tmp_path):
     assert {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()} == FILES_V0
 
 
+def test_an_incremental_version_holds_its_base_files_too(logged, api, tmp_path):
+    assert logged["incremental"] == "v1"
+    art = api.artifact(path(logged, "labels:v1"))
+    assert [f.name for f in art.files()] == ["a.txt", "b.txt"] and art.file_count == 2
+    assert art.digest == manifest_digest({"a.txt": b"A", "b.txt": b"B"})
+    root = Path(art.download(str(tmp_path), skip_cache=True))
+    assert ((root / "a.txt").read_text(), (root / "b.txt").read_text()) == ("A", "B")
+    assert [f.name for f in api.artifact(path(logged, "labels:v0")).files()] == ["a.txt"]
+
+
+def test_reference_entries_download_from_their_uri(logged, api, tmp_path):
+    art = api.artifact(path(logged, "refs:latest"))
+    entry = art.get_entry("a.txt")
+    assert entry.ref.startswith("file://") and entry.ref.endswith("/data/images/a.txt")
+    assert (art.size, art.file_count) == (len(FILES_V0["images/a.txt"]), 1)
+    root = Path(art.download(str(tmp_path), skip_cache=True))
+    assert (root / "a.txt").read_bytes() == FILES_V0["images/a.txt"]
+
+
 def test_manifest_entries(logged, api):
     art = api.artifact(path(logged, "mnist:v1"))
     entry = art.get_entry("train.csv")
@@ -206,13 +236,14 @@ def test_runs_list_their_logged_and_used_artifacts(logged, api):
     assert [a.name for a in evaluation.used_artifacts()] == ["model:v0", "eval-config:v0"]
     assert [a.name for a in evaluation.logged_artifacts()] == []
     prep = api.run(path(logged, logged["prep"]))
-    assert [a.name for a in prep.logged_artifacts(per_page=1)] == ["mnist:v0", "mnist:v1", "mnist:v2"]
+    assert [a.name for a in prep.logged_artifacts(per_page=1)] == [
+        "mnist:v0", "mnist:v1", "mnist:v2", "labels:v0", "labels:v1", "refs:v0"]
 
 
 def test_types_and_collections(logged, api):
     assert [t.name for t in api.artifact_types(path(logged))] == ["dataset", "model", "job", "config"]
     dataset = api.artifact_type("dataset", path(logged))
-    assert dataset.name == "dataset" and [c.name for c in dataset.collections()] == ["mnist"]
+    assert dataset.name == "dataset" and [c.name for c in dataset.collections()] == ["refs", "labels", "mnist"]
     collection = api.artifact_collection("model", path(logged, "model"))
     assert (collection.name, collection.type, collection.entity, collection.project) == (
         "model", "model", "admin", logged["project"])

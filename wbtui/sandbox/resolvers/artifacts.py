@@ -30,9 +30,8 @@ alias_type, membership, manifest = ObjectType("ArtifactAlias"), ObjectType("Arti
 file_type, tag = ObjectType("File"), ObjectType("Tag")
 collection_iface, initiator = InterfaceType("ArtifactCollection"), UnionType("Initiator")
 
-_COLLECTION_SQL = "SELECT * FROM artifact_collections WHERE id = ?"
-_TYPE_SQL = "SELECT * FROM artifact_types WHERE id = ?"
-_PROJECT_SQL = "SELECT * FROM projects WHERE id = ?"
+_SQL = {"project": "SELECT * FROM projects WHERE id = ?", "artifact_type": "SELECT * FROM artifact_types WHERE id = ?",
+        "artifact_collection": "SELECT * FROM artifact_collections WHERE id = ?"}
 # orders the SDK documents for versions (`api.artifacts(order=...)`) and W&B's default
 _VERSION_ORDERS = {"version_index": "a.version_index", "versionIndex": "a.version_index",
                    "created_at": "a.created_at", "createdAt": "a.created_at", "updatedAt": "a.updated_at"}
@@ -51,6 +50,11 @@ def resolve_initiator_type(obj, *_):
 
 
 # --------------------------------------------------------------------------- helpers
+def _row(c: Context, kind: str, pk: int) -> Row | None:
+    """A project, artifact type or collection by id, read once per request."""
+    return c.cached(kind, pk, _SQL[kind])
+
+
 def _with_labels(c: Context, rows: list[Row]) -> list[Row]:
     """Attach aliases and tags to versions (one query each for the whole list)."""
     todo = [r for r in rows if "_aliases" not in r]
@@ -65,7 +69,7 @@ def _readable(c: Context, row: Row | None) -> Row | None:
     """The row (a version or a collection) if the viewer may read its project."""
     if row is None:
         return None
-    project_row = c.cached("project", row["project_id"], _PROJECT_SQL)
+    project_row = _row(c, "project", row["project_id"])
     return row if project_row and accounts.can_read_project(c.store, c.viewer, project_row) else None
 
 
@@ -83,7 +87,7 @@ def _writable_artifact(c: Context, gid: str | None) -> Row:
     row = _readable(c, arts.by_gid(c.store, gid))
     if row is None:
         raise SandboxError(f"artifact {gid} not found")
-    if not accounts.can_write_project(c.store, c.viewer, c.cached("project", row["project_id"], _PROJECT_SQL)):
+    if not accounts.can_write_project(c.store, c.viewer, _row(c, "project", row["project_id"])):
         raise SandboxError("permission denied")
     return row
 
@@ -154,7 +158,7 @@ def resolve_collection_by_id(_, info, id):
         pk = parse_id(id, "ArtifactCollection")
     except SandboxError:
         return None
-    return _readable(c, c.cached("artifact_collection", pk, _COLLECTION_SQL))
+    return _readable(c, _row(c, "artifact_collection", pk))
 
 
 @project.field("artifactType")
@@ -198,11 +202,6 @@ def resolve_input_artifacts(obj, info, after=None, first=None):
 
 
 # --------------------------------------------------------------------------- ArtifactType
-@atype.field("id")
-def resolve_type_id(obj, _):
-    return global_id("ArtifactType", obj["id"])
-
-
 @atype.field("artifactCollection")
 def resolve_type_collection(obj, info, name):
     found = arts.collection(ctx(info).store, obj["project_id"], name)
@@ -225,21 +224,6 @@ def resolve_type_collections(obj, info, after=None, first=None, filters=None, or
 
 
 # --------------------------------------------------------------------------- ArtifactSequence
-@sequence.field("id")
-def resolve_collection_id(obj, _):
-    return global_id("ArtifactCollection", obj["id"])
-
-
-@sequence.field("project")
-def resolve_collection_project(obj, info):
-    return ctx(info).cached("project", obj["project_id"], _PROJECT_SQL)
-
-
-@sequence.field("defaultArtifactType")
-def resolve_collection_type_field(obj, info):
-    return ctx(info).cached("artifact_type", obj["type_id"], _TYPE_SQL)
-
-
 @sequence.field("tags")
 def resolve_collection_tags(*_, **__):
     return {"edges": []}  # collection tags are not modelled (version tags are)
@@ -275,21 +259,6 @@ def resolve_collection_versions(obj, info, after=None, first=None, filters=None,
 
 
 # --------------------------------------------------------------------------- Artifact
-@artifact.field("id")
-def resolve_artifact_id(obj, _):
-    return global_id("Artifact", obj["id"])
-
-
-@artifact.field("artifactSequence")
-def resolve_artifact_collection(obj, info):
-    return ctx(info).cached("artifact_collection", obj["collection_id"], _COLLECTION_SQL)
-
-
-@artifact.field("artifactType")
-def resolve_artifact_type(obj, info):
-    return ctx(info).cached("artifact_type", obj["type_id"], _TYPE_SQL)
-
-
 @artifact.field("aliases")
 @membership.field("aliases")
 def resolve_aliases(obj, info, artifact_collection_name=None):
@@ -375,6 +344,22 @@ def resolve_display_name(obj, _):
 
 
 # --------------------------------------------------------------------------- small types
+def _related(kind: str, key: str):
+    """A resolver of the `kind` row that `obj[key]` names (once per request)."""
+    return lambda obj, info: _row(ctx(info), kind, obj[key])
+
+
+for _bindable, _type_name in ((atype, "ArtifactType"), (sequence, "ArtifactCollection"), (artifact, "Artifact"),
+                              (alias_type, "ArtifactAlias"), (tag, "Tag")):
+    _bindable.set_field("id", lambda obj, _, t=_type_name: global_id(t, obj["id"]))
+for _bindable, _field, _kind, _key in (
+        (sequence, "project", "project", "project_id"), (sequence, "defaultArtifactType", "artifact_type", "type_id"),
+        (artifact, "artifactSequence", "artifact_collection", "collection_id"),
+        (artifact, "artifactType", "artifact_type", "type_id"),
+        (alias_type, "artifactCollection", "artifact_collection", "collection_id")):
+    _bindable.set_field(_field, _related(_kind, _key))
+
+
 @membership.field("id")
 def resolve_membership_id(obj, _):
     return global_id("ArtifactCollectionMembership", obj["artifact"]["id"])
@@ -392,22 +377,7 @@ def resolve_membership_created(obj, _):
 
 @membership.field("artifactCollection")
 def resolve_membership_collection(obj, info):
-    return ctx(info).cached("artifact_collection", obj["artifact"]["collection_id"], _COLLECTION_SQL)
-
-
-@alias_type.field("id")
-def resolve_alias_id(obj, _):
-    return global_id("ArtifactAlias", obj["id"])
-
-
-@alias_type.field("artifactCollection")
-def resolve_alias_collection(obj, info):
-    return ctx(info).cached("artifact_collection", obj["collection_id"], _COLLECTION_SQL)
-
-
-@tag.field("id")
-def resolve_tag_id(obj, _):
-    return global_id("Tag", obj["id"])
+    return _row(ctx(info), "artifact_collection", obj["artifact"]["collection_id"])
 
 
 @manifest.field("id")
