@@ -106,3 +106,45 @@ def sdk_script(sandbox, sdk_env):
 def run_sdk(sdk_script, tmp_path):
     """run_sdk(code, api_key=None, check=True): a wandb.init script in a subprocess, in tmp_path."""
     return lambda code, api_key=None, check=True: sdk_script(code, tmp_path, api_key, check)
+
+
+# --------------------------------------------------------------------------- the demo workspace
+# Built once per test run (the first worker to ask builds it under a file lock; the others wait),
+# then copied: each xdist worker, or test that changes it, gets its own data dir.
+def copy_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh copy of a data dir holding the demo workspace (`wbtui.sandbox.demo.build`)."""
+    import fcntl
+    import shutil
+
+    from wbtui.sandbox import demo
+    from wbtui.sandbox.app import Sandbox
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    template = root / "demo-template"
+    with open(root / "demo-template.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (root / "demo-template.done").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            sandbox = Sandbox.open(template)
+            demo.build(sandbox)
+            sandbox.store.close()  # the last connection checkpoints the WAL: one file to copy
+            (root / "demo-template.done").touch()
+    copy = tmp_path_factory.mktemp("demo") / "data"
+    shutil.copytree(template, copy)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def demo_sandbox(tmp_path_factory, wandb_dirs) -> SandboxServer:
+    """The sandbox serving the demo workspace, one per worker. Its live runs do not advance and
+    are never marked crashed, so what it serves stays the same all session."""
+    with SandboxServer(copy_demo(tmp_path_factory), stale_after=1e9) as server:
+        yield server
+
+
+@pytest.fixture
+def demo_copy(tmp_path_factory) -> Path:
+    """A data dir of its own holding the demo, for a test that changes it or runs its live runs."""
+    return copy_demo(tmp_path_factory)

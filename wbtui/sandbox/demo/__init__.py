@@ -1,8 +1,9 @@
 """The demo workspace: `populate(sandbox, scale=None)` fills a data dir once and starts the live runs.
 
-    stop = populate(sandbox)            # the first call builds (a few seconds); later ones are instant
+    stop = populate(sandbox)     # build (the first time: a few seconds; then instant), start the live runs
     ...
-    stop()                              # the live runs stop logging; nothing is written after this
+    stop()                       # the live runs stop logging; nothing is written after this returns
+    build(sandbox)               # the data alone, no live thread (test fixtures)
 
 Parts are built in order, each once per data dir and in its own transaction (a `demo.<part>` row
 in `settings` records it), so a data dir made before a part existed gets that part on the next
@@ -38,9 +39,13 @@ DOMAIN_MODULES = ("artifacts", "sweeps", "launch", "reports")
 
 
 def populate(sandbox: Sandbox, scale: int | None = None) -> Callable[[], None] | None:
-    """Fill the data dir with whatever part of the demo it lacks; start the live runs.
+    """`build`, then start the live runs; -> a function that stops them (None if there are none)."""
+    build(sandbox, scale)
+    return live.start(sandbox)
 
-    Returns a function that stops the live runs (None when there are none)."""
+
+def build(sandbox: Sandbox, scale: int | None = None) -> None:
+    """Add whatever part of the demo the data dir lacks (nothing, quickly, when it has them all)."""
     store = sandbox.store
     if store.setting("demo.workspace") is None:
         with store.transaction():
@@ -55,7 +60,6 @@ def populate(sandbox: Sandbox, scale: int | None = None) -> Callable[[], None] |
                 store.set_setting(f"demo.{name}", VERSION)
     if scale:
         scaled.ensure(sandbox, scale)
-    return live.start(sandbox)
 
 
 def domain_module(name: str) -> ModuleType | None:

@@ -106,26 +106,28 @@ class _Run:
     def advance(self, store: Any, now: float, elapsed: float) -> None:
         """Log one step, as the SDK would send it over file_stream."""
         self.runtime += elapsed
-        step = self.curve.step(self.step, self.rng, now, self.runtime)
-        files: dict[str, Any] = {filestream.HISTORY: {"offset": self.step, "content": [step.line]}}
+        curve = self.curve
+        block = curve.block(self.step, [now], [self.runtime], self.rng)
+        line = block.lines[0]
+        files: dict[str, Any] = {filestream.HISTORY: {"offset": self.step, "content": [line]}}
         console = []
         if self.step % CONSOLE_EVERY == 0:
-            console.append(f"{iso_micro(now)} {self.curve.progress_text(step, self.step)}")
-        self.summary |= json.loads(step.line)
-        if step.val is not None:
-            improved = step.val[1] > self.best
+            console.append(f"{iso_micro(now)} {curve.progress_text(block, 0, self.step)}")
+        self.summary |= json.loads(line)
+        if block.val:
+            improved = block.val[0][1] > self.best
             if improved:
-                self.best = step.val[1]
-                self.summary |= {f"best_val_{self.curve.task.metric}": self.best, "best_step": self.step}
-            console.append(f"{iso_micro(now)} {self.curve.val_text(step, improved)}")
+                self.best = block.val[0][1]
+                self.summary |= {f"best_val_{curve.task.metric}": self.best, "best_step": self.step}
+            console.append(f"{iso_micro(now)} {curve.val_text(block, 0, improved)}")
         if console:
             files[filestream.OUTPUT] = {"offset": self.logs, "content": console}
             self.logs += len(console)
         if now - self.last_events >= EVENTS_EVERY:
             gpus = self.spec.config.get("gpus", 1)
             values = system_row(gpus, True, self.rng, int(self.runtime * 4e6), int(self.runtime * 6e7))
-            line = system_template(gpus) % (*values, now, self.runtime)
-            files[filestream.EVENTS] = {"offset": self.events, "content": [line]}
+            files[filestream.EVENTS] = {"offset": self.events,
+                                        "content": [system_template(gpus) % (*values, now, self.runtime)]}
             self.events, self.last_events = self.events + 1, now
         runtime = int(self.runtime)
         self.summary |= {"_runtime": runtime, "_wandb": {"runtime": runtime}}

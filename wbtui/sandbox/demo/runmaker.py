@@ -140,10 +140,9 @@ def write_history(store: Store, run_id: int, lines: Sequence[str], keysets: Sequ
     """History lines (steps 0, 1, ...) whose keys are known, so no line is parsed, with their
     key counts; `keyset_cache` keeps the keysets' ids across calls."""
     cache = {} if keyset_cache is None else keyset_cache
-    new = set(keysets).difference(cache)
-    if new:
-        ids = keyset_ids(store, {json.dumps(sorted(k)) for k in new})
-        cache |= {k: ids[json.dumps(sorted(k))] for k in new}
+    for keys in sorted(set(keysets).difference(cache)):  # sorted: ids must not follow set order (hash seeds)
+        text = json.dumps(sorted(keys))
+        cache[keys] = keyset_ids(store, {text})[text]
     store.executemany(
         "INSERT INTO history (run_id, line, step, keyset, data) VALUES (?, ?, ?, ?, ?)",
         [(run_id, i, i, cache[k], line) for i, (line, k) in enumerate(zip(lines, keysets))])

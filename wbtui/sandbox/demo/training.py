@@ -270,7 +270,7 @@ class TrainingCurve:
                 f" | {self.task.metric} {val_metric:.4f}{note}")
 
     def epoch_number(self, epoch: float) -> int:
-        return min(int(epoch) + 1, self.epochs) if epoch < self.epochs else int(epoch) + 1
+        return min(int(epoch) + 1, self.epochs)
 
 
 def _train(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Trace:
@@ -344,35 +344,35 @@ TRACEBACKS = {
 }
 
 
-def _ending(spec: RunSpec, curve: TrainingCurve, console: list, clock: float, steps: int, best: float,
-            rng: random.Random, task: Task) -> int | None:
-    """The last console lines; -> the exit code the SDK would report (None: no exit was seen)."""
+EXIT_CODES = {"finished": 0, "failed": 1, "killed": 255}  # crashed or running: the SDK saw no exit
+
+
+def _finish(spec: RunSpec, console: list, clock: float, done: str, traceback: list[str]) -> int | None:
+    """The script's last console lines for the run's state; -> the exit code the SDK reports."""
     if spec.state == "failed":
-        reason = "nan" if curve.diverge_at is not None else rng.choice(["oom", "data", "nccl"])
-        where, code, error = TRACEBACKS[reason]
-        error = error.format(step=steps - 1, dataset=task.dataset, shard=rng.randint(0, 999))
-        tb = ["Traceback (most recent call last):",
-              f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line {rng.randint(180, 260)}, in <module>',
-              "    main()",
-              f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line {rng.randint(120, 170)}, in main',
-              "    train_one_epoch(model, loader, optimizer, scaler, epoch)",
-              f'  File "/home/{spec.user}/{spec.repo_dir}/{where}", line {rng.randint(40, 110)}, in train_one_epoch',
-              f"    {code}", error]
-        console += [(clock + 0.5, "error", line) for line in tb]
-        return 1
-    if spec.state == "killed":
+        console += [(clock + 0.5, "error", line) for line in ["Traceback (most recent call last):", *traceback]]
+    elif spec.state == "killed":
         console.append((clock + 0.5, "error", "Received SIGTERM (run stopped from the W&B UI); saving"
                                               " checkpoints/last.pt and exiting"))
-        return 255
-    if spec.state == "crashed":
-        return None  # the node went away: no last words
-    if spec.state == "finished":
-        minutes, seconds = divmod(int(clock - console[0][0]), 60)
-        best_text = f"{best:.4f}" if best >= 0 else "n/a"
-        console.append((clock + 1, "", f"Training finished in {minutes // 60}:{minutes % 60:02d}:{seconds:02d}."
-                                       f" Best val {task.metric} {best_text}"))
-        return 0
-    return None
+    elif spec.state == "finished":
+        console.append((clock + 1, "", done))
+    return EXIT_CODES.get(spec.state)
+
+
+def _ending(spec: RunSpec, curve: TrainingCurve, console: list, clock: float, steps: int, best: float,
+            rng: random.Random, task: Task) -> int | None:
+    reason = "nan" if curve.diverge_at is not None else rng.choice(["oom", "data", "nccl"])
+    where, code, error = TRACEBACKS[reason]
+    root = f"/home/{spec.user}/{spec.repo_dir}"
+    traceback = [f'  File "{root}/{spec.program}", line {rng.randint(180, 260)}, in <module>', "    main()",
+                 f'  File "{root}/{spec.program}", line {rng.randint(120, 170)}, in main',
+                 "    train_one_epoch(model, loader, optimizer, scaler, epoch)",
+                 f'  File "{root}/{where}", line {rng.randint(40, 110)}, in train_one_epoch', f"    {code}",
+                 error.format(step=steps - 1, dataset=task.dataset, shard=rng.randint(0, 999))]
+    minutes, seconds = divmod(int(clock - console[0][0]), 60)
+    best_text = f"{best:.4f}" if best >= 0 else "n/a"
+    return _finish(spec, console, clock, f"Training finished in {minutes // 60}:{minutes % 60:02d}:{seconds:02d}."
+                                         f" Best val {task.metric} {best_text}", traceback)
 
 
 def _summary(history: list[str], keysets: list[tuple[str, ...]], start: float, end: float) -> dict[str, Any]:
@@ -398,7 +398,7 @@ def _preprocess(spec: RunSpec, task: Task, rng: random.Random, start: float) -> 
                                 "_runtime": "%.3f", "_step": "%d"})
     per_shard, history, console = rng.randint(900, 1400), [], []
     clock, examples, filtered, mb = start + rng.uniform(3, 9), 0, 0, 0.0
-    console.append((start + 1, "", f"Preprocessing {task.dataset} into {spec.steps} shards with"
+    console.append((start + 1, "", f"Preprocessing {task.dataset} into {spec.planned or spec.steps} shards with"
                                    f" {spec.config.get('num_workers', 32)} workers"))
     for step in range(spec.steps):
         n = per_shard + rng.randint(-40, 40)
@@ -408,17 +408,12 @@ def _preprocess(spec: RunSpec, task: Task, rng: random.Random, start: float) -> 
         examples, filtered, mb = examples + n - dropped, filtered + dropped, mb + n * rng.uniform(0.09, 0.11)
         history.append(template % (step, examples, filtered, (n - dropped) / seconds, mb, clock, clock - start, step))
         if step % max(1, spec.steps // 25) == 0:
-            console.append((clock, "", f"shard {step:05d}/{spec.steps:05d}: {n - dropped:,} examples"
+            console.append((clock, "", f"shard {step:05d}/{spec.planned or spec.steps:05d}: {n - dropped:,} examples"
                                        f" ({dropped} filtered: corrupt or duplicate) -> {mb / 1024:.2f} GiB"))
-    exitcode = 0 if spec.state == "finished" else (1 if spec.state == "failed" else None)
-    if spec.state == "failed":
-        console += [(clock + 0.3, "error", "Traceback (most recent call last):"),
-                    (clock + 0.3, "error", f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line 88,'
-                                           " in <module>"),
-                    (clock + 0.3, "error", "    write_shard(out_dir, shard, records)"),
-                    (clock + 0.3, "error", f"OSError: [Errno 28] No space left on device: '/scratch/{task.dataset}'")]
-    else:
-        console.append((clock + 0.5, "", f"Done: {examples:,} examples, {filtered:,} filtered, {mb / 1024:.2f} GiB"))
+    exitcode = _finish(spec, console, clock, f"Done: {examples:,} examples, {filtered:,} filtered, {mb / 1024:.2f} GiB",
+                       [f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line 88, in <module>',
+                        "    write_shard(out_dir, shard, records)",
+                        f"OSError: [Errno 28] No space left on device: '/scratch/{task.dataset}'"])
     keysets = [keys] * len(history)
     return Trace(history, keysets, _system(spec, rng, start, clock, busy=False), console,
                  _summary(history, keysets, start, clock), start, clock, exitcode)
@@ -429,8 +424,9 @@ def _evaluate(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Tr
     keys = ("batch", metric, "loss", "latency_ms", "_timestamp", "_runtime", "_step")
     template = _template(keys, {"batch": "%d", "_timestamp": "%.3f", "_runtime": "%.3f", "_step": "%d"})
     truth = task.archs[spec.config["arch"]][0] - rng.uniform(0.0, 0.02)  # the checkpoint is not the very best
+    batches = spec.planned or spec.steps
     history, console = [], [(start + 1, "", f"Evaluating {spec.config.get('checkpoint', 'model')} on"
-                                            f" {spec.config.get('eval_set', task.dataset)} ({spec.steps} batches)")]
+                                            f" {spec.config.get('eval_set', task.dataset)} ({batches} batches)")]
     clock, total, loss_total, rand = start + rng.uniform(5, 15), 0.0, 0.0, rng.random
     for step in range(spec.steps):
         score = _clip(truth + 0.1 * (rand() + rand() - 1.0), 0.0, 1.0)
@@ -440,11 +436,12 @@ def _evaluate(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Tr
         clock += latency / 1000 * 8
         history.append(template % (step, total / (step + 1), loss_total / (step + 1), latency, clock, clock - start, step))
         if step % max(1, spec.steps // 20) == 0:
-            console.append((clock, "", f"[{step + 1}/{spec.steps}] running {metric} {total / (step + 1):.4f}"))
-    exitcode = {"finished": 0, "failed": 1}.get(spec.state)
-    console.append((clock + 0.2, "", f"Final {metric}: {total / spec.steps:.4f} over {spec.steps} batches")
-                   if spec.state == "finished" else
-                   (clock + 0.2, "error", "RuntimeError: checkpoint is missing keys: ['head.weight', 'head.bias']"))
+            console.append((clock, "", f"[{step + 1}/{batches}] running {metric} {total / (step + 1):.4f}"))
+    exitcode = _finish(spec, console, clock, f"Final {metric}: {total / spec.steps:.4f} over {spec.steps} batches",
+                       [f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line 64, in <module>',
+                        "    model.load_state_dict(torch.load(args.checkpoint)['model'])",
+                        "RuntimeError: Error(s) in loading state_dict: Missing key(s) in state_dict:"
+                        ' "head.weight", "head.bias".'])
     keysets = [keys] * len(history)
     return Trace(history, keysets, _system(spec, rng, start, clock, busy=True), console,
                  _summary(history, keysets, start, clock), start, clock, exitcode)
