@@ -131,18 +131,17 @@ def stage_jobs(wandb, entity: str, out: dict) -> None:
 
 
 def stage_sweeps(wandb, entity: str, out: dict) -> None:
-    """A grid sweep and its runs, as `wandb agent` makes them (WANDB_SWEEP_ID set)."""
+    """A grid sweep run by `wandb.agent`, as users run sweeps."""
     config = {"method": "grid", "metric": {"name": "loss", "goal": "minimize"},
               "parameters": {"lr": {"values": [0.1, 0.01, 0.001]}}}
     sweep_id = wandb.sweep(config, entity=entity, project=PROJECT)
-    os.environ["WANDB_SWEEP_ID"] = sweep_id
-    try:
-        for i, lr in enumerate([0.1, 0.01, 0.001]):
-            run = wandb.init(entity=entity, project=PROJECT, id=f"swp{i:05d}", config={"lr": lr})
-            run.log({"loss": lr * 10})
-            run.finish()
-    finally:
-        del os.environ["WANDB_SWEEP_ID"]
+
+    def train() -> None:
+        run = wandb.init()
+        run.log({"loss": run.config["lr"] * 10})
+        run.finish()
+
+    wandb.agent(sweep_id, function=train, entity=entity, project=PROJECT, count=3)
     out["sweep"] = sweep_id
 
 

@@ -20,10 +20,13 @@ async def test_sweep(api: Api, wandb_api: Any, seeded: Seeded) -> None:
     assert (core.id, core.name, core.state, core.config, core.order, core.url, core.path, core.expected_run_count) == (
         sdk.id, sdk.name, sdk.state, sdk.config, sdk.order, sdk.url, sdk.path, sdk.expected_run_count
     )
-    assert [r.id async for r in core.runs()] == [r.id for r in sdk.runs]
-    assert (await core.best_run()).id == sdk.best_run().id == "swp00002"
+    run_ids = [r.id async for r in core.runs()]
+    assert run_ids == [r.id for r in sdk.runs] and len(run_ids) == 3
+    best = await core.best_run()
+    assert best is not None and best.id == sdk.best_run().id
+    assert (await best.load()).config["lr"] == 0.001  # the lowest loss
     assert (await core.best_run(order="-loss")).id == sdk.best_run(order="-loss").id
-    run = await api.run(f"{seeded.path}/swp00000")
+    run = await api.run(f"{seeded.path}/{run_ids[0]}")
     assert run.sweep_name == sdk.id and (await run.sweep()).id == sdk.id
     from_path = await api.from_path(f"{seeded.entity}/{seeded.data['project']}/sweeps/{sdk.id}")
     assert from_path.id == sdk.id
