@@ -81,11 +81,17 @@ class BrowserScreen(Screen[None]):
             del self.history[:-100]
         self.current = ref
         pane = self.query_one("#pane")
-        pane.remove_children()
+        removed = pane.remove_children()
         view = view_for(ref)
-        pane.mount(view)
+        mounted = pane.mount(view)
         if focus:
-            self.call_after_refresh(view.focus_first)
+            async def focus_view() -> None:
+                # after the old view is gone (its focus moves on) and the new one has its widgets
+                await removed
+                await mounted
+                view.focus_first()
+
+            self.run_worker(focus_view(), group="focus-view", exclusive=True, exit_on_error=False)
         self.query_one(NavTree).select_ref(ref)
 
     @property

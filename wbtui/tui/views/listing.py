@@ -181,6 +181,13 @@ class ListView(View, Generic[T]):
         self.show_status()
         self._details(items)
 
+    def loading_body(self, loading: bool) -> None:
+        """Say "loading…" in the status line; the table keeps its rows and can take focus."""
+        if loading:
+            self.query_one(".status", Static).update(Text("loading…", style="dim"))
+        elif self.feed is None:
+            self.query_one(".status", Static).update("")
+
     def show_status(self, extra: str = "") -> None:
         if self.feed is not None:
             text = self.feed.status(self.NOUN) + (f" · {extra}" if extra else "")

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
-from textual.widgets import TabbedContent
+from textual.widgets import TabbedContent, TabPane
 
 from ..text import plain
 from .base import View
@@ -46,6 +46,11 @@ class TabbedView(View):
     def focus_first(self) -> None:
         tabs = self.query("Tabs")  # composed once the TabbedContent is mounted
         (tabs.first() if tabs else self).focus()
+
+    def loading_body(self, loading: bool) -> None:
+        """The panes show that they load; the tabs stay usable (and focusable)."""
+        for pane in self.query(TabPane):
+            pane.loading = loading
 
     @property
     def active_tab(self) -> str:
