@@ -74,9 +74,9 @@ async def browser(pilot) -> BrowserScreen:
     return pilot.app.screen
 
 
-async def open_form(pilot, name: str, **values: str) -> FormScreen:
+async def open_form(pilot, form: str, /, **values: str) -> FormScreen:
     screen = await browser(pilot)
-    screen.open_form(name, **values)
+    screen.open_form(form, **values)
     await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
     await pilot.pause()
     return pilot.app.screen

@@ -178,7 +178,7 @@ class FormScreen(ModalScreen[Created | None]):
         """The value of the field widget with id `name` (Input, Select, TextArea)."""
         widget = self.query_one(f"#{name}")
         if isinstance(widget, Input):
-            return widget.value.strip() if widget.password is False else widget.value
+            return widget.value  # as typed: surrounding spaces are reported, not silently dropped
         if isinstance(widget, Select):
             return "" if widget.value is Select.NULL else str(widget.value)
         if isinstance(widget, TextArea):

@@ -164,10 +164,11 @@ class RowList(Vertical):
         return list(self.query_one(".rows").query_children(Row))
 
     @on(Button.Pressed, ".row-add")
-    def _add(self, event: Button.Pressed) -> None:
+    async def _add(self, event: Button.Pressed) -> None:
         event.stop()
-        row = self.add()
-        self.call_after_refresh(lambda: row.query(Input).first().focus())
+        row = self.new_row()
+        await self.query_one(".rows").mount(row)
+        row.query(Input).first().focus()
 
 
 class VariableRow(Row):

@@ -170,10 +170,10 @@ class EditQueueForm(QueueFormBase):
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
-        self.entity, self.name = values.get("entity", ""), values.get("name", "")
+        self.queue_entity, self.queue_name = values.get("entity", ""), values.get("name", "")
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(Text(f"{self.entity}/{self.name}"), classes="form-subject")
+        yield Static(Text(f"{self.queue_entity}/{self.queue_name}"), classes="form-subject")
         yield Static(Text("loading the queue…"), classes="form-loading")
 
     def on_mount(self) -> None:
@@ -184,7 +184,7 @@ class EditQueueForm(QueueFormBase):
     @work(exclusive=True, group="form-load", exit_on_error=False)
     async def _load(self) -> None:
         try:
-            queue = await self.api.run_queue(self.entity, self.name)
+            queue = await self.api.run_queue(self.queue_entity, self.queue_name)
         except WandbError as error:
             self.query_one(".form-loading", Static).update(Text(f"⚠ cannot load the queue: {error}"))
             return
@@ -232,7 +232,7 @@ class EditQueueForm(QueueFormBase):
             row.show_error(bad.get(id(row)))
 
     def confirm_question(self) -> str:
-        return (f"Change the queue {self.entity}/{self.name}? Launch agents and everyone using it "
+        return (f"Change the queue {self.queue_entity}/{self.queue_name}? Launch agents and everyone using it "
                 "get the new config from now on.")
 
     def links(self) -> dict[str, str]:
@@ -240,7 +240,7 @@ class EditQueueForm(QueueFormBase):
 
     async def send(self) -> Created:
         queue = await self.api.upsert_run_queue(
-            self.name, resource_config=self.config(), resource_type=self.resource(), entity=self.entity,
+            self.queue_name, resource_config=self.config(), resource_type=self.resource(), entity=self.queue_entity,
             template_variables=self.variables() or None, external_links=self.links() or None,
             prioritization_mode=self.get("prioritization"))
         result = created(queue.entity, queue.name, "Saved")
@@ -249,8 +249,8 @@ class EditQueueForm(QueueFormBase):
         return result
 
     def python_call(self) -> str:
-        args: dict[str, Any] = {"name": self.name, "resource_config": self.config(),
-                                "resource_type": self.resource(), "entity": self.entity}
+        args: dict[str, Any] = {"name": self.queue_name, "resource_config": self.config(),
+                                "resource_type": self.resource(), "entity": self.queue_entity}
         if variables := self.variables():
             args["template_variables"] = variables
         if links := self.links():

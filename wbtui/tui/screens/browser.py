@@ -177,16 +177,16 @@ class BrowserScreen(Screen[None]):
             self.app.push_screen(PickScreen("New…", list(by_label)),
                                  lambda label: label and self.open_form(by_label[label]))
 
-    def open_form(self, name: str, **values: str) -> None:
-        """Open the form `name` prefilled from the current view (and `values`)."""
+    def open_form(self, form: str, /, **values: str) -> None:
+        """Open the form named `form` (see `FORMS`), prefilled from the current view and `values`."""
         if self.app.read_only:  # type: ignore[attr-defined]
             self.notify("Read-only mode: writes are turned off", severity="warning")
             return
-        spec = FORMS[name]
+        spec = FORMS[form]
         if spec.needs_queue and (self.current is None or self.current.kind is not Kind.QUEUE) and "name" not in values:
             self.notify("Open a launch queue first", severity="warning")
             return
-        self.app.push_screen(spec.make(**(prefill(self.current, name) | values)), self._form_closed)
+        self.app.push_screen(spec.make(**(prefill(self.current, form) | values)), self._form_closed)
 
     def _form_closed(self, created: Created | None) -> None:
         if created is not None:
