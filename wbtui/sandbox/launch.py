@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS run_queues (
 );
 CREATE TABLE IF NOT EXISTS run_queue_items (
   id                        INTEGER PRIMARY KEY,
-  queue_id                  INTEGER NOT NULL REFERENCES run_queues(id) ON DELETE CASCADE,
+  run_queue_id              INTEGER NOT NULL REFERENCES run_queues(id) ON DELETE CASCADE,
   state                     TEXT NOT NULL DEFAULT 'PENDING',
   priority                  INTEGER NOT NULL DEFAULT 2,
   run_spec                  TEXT NOT NULL,
@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS run_queue_items (
   created_at                TEXT NOT NULL,
   updated_at                TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS run_queue_items_queue ON run_queue_items(queue_id, state);
+CREATE INDEX IF NOT EXISTS run_queue_items_queue ON run_queue_items(run_queue_id, state);
 """)
 
 
@@ -307,8 +307,8 @@ def delete_queues(store: Store, viewer: Viewer, queue_ids: list[int]) -> None:
             store.execute("DELETE FROM run_queues WHERE id = ?", (writable_queue(store, viewer, qid)["id"],))
 
 
-def writable_queue(store: Store, viewer: Viewer, queue_id: int) -> Row:
-    queue = store.one("SELECT * FROM run_queues WHERE id = ?", (queue_id,))
+def writable_queue(store: Store, viewer: Viewer, run_queue_id: int) -> Row:
+    queue = store.one("SELECT * FROM run_queues WHERE id = ?", (run_queue_id,))
     project = queue and store.one("SELECT * FROM projects WHERE id = ?", (queue["project_id"],))
     if project is None or not accounts.can_read_project(store, viewer, project):
         raise SandboxError("run queue not found")
@@ -380,7 +380,7 @@ def push(
         values = _template_values([], template_values)
     ts = now()
     iid = store.insert(
-        "INSERT INTO run_queue_items (queue_id, priority, run_spec, template_variable_values, created_by, created_at,"
+        "INSERT INTO run_queue_items (run_queue_id, priority, run_spec, template_variable_values, created_by, created_at,"
         " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (queue["id"], DEFAULT_PRIORITY if priority is None else priority, json_text(spec), json_text(values),
          viewer.id, ts, ts))
@@ -398,7 +398,7 @@ def set_item_state(store: Store, item_id: int, state: str, **columns: Any) -> No
 def pop(store: Store, viewer: Viewer, queue: Row, agent_id: str | None = None) -> Row | None:
     """A launch agent takes the next pending item: it becomes LEASED."""
     with store.transaction():
-        item = store.one(f"SELECT * FROM run_queue_items WHERE queue_id = ? AND state = 'PENDING'"
+        item = store.one(f"SELECT * FROM run_queue_items WHERE run_queue_id = ? AND state = 'PENDING'"
                          f" ORDER BY {item_order(queue)} LIMIT 1", (queue["id"],))
         if item is not None:
             set_item_state(store, item["id"], "LEASED", launch_agent_id=agent_id)
@@ -409,7 +409,7 @@ def writable_item(store: Store, viewer: Viewer, item_id: int) -> Row:
     item = store.one("SELECT * FROM run_queue_items WHERE id = ?", (item_id,))
     if item is None:
         raise SandboxError("run queue item not found")
-    writable_queue(store, viewer, item["queue_id"])
+    writable_queue(store, viewer, item["run_queue_id"])
     return item
 
 
@@ -429,7 +429,7 @@ def fail(store: Store, viewer: Viewer, item_id: int, message: str | None, stage:
                    error=json_text({"message": message, "stage": stage, "filePaths": file_paths or []}))
 
 
-def delete_item(store: Store, viewer: Viewer, queue_id: int, item_id: int) -> None:
-    if writable_item(store, viewer, item_id)["queue_id"] != queue_id:
+def delete_item(store: Store, viewer: Viewer, run_queue_id: int, item_id: int) -> None:
+    if writable_item(store, viewer, item_id)["run_queue_id"] != run_queue_id:
         raise SandboxError("run queue item not found in this queue")
     store.execute("DELETE FROM run_queue_items WHERE id = ?", (item_id,))

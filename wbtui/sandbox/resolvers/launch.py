@@ -61,7 +61,7 @@ def resolve_external_links(obj, _):
 
 @queue.field("runQueueItem")
 def resolve_queue_item(obj, info, id):
-    return ctx(info).store.one("SELECT * FROM run_queue_items WHERE id = ? AND queue_id = ?",
+    return ctx(info).store.one("SELECT * FROM run_queue_items WHERE id = ? AND run_queue_id = ?",
                                (_maybe_id(id, "RunQueueItem"), obj["id"]))
 
 
@@ -69,7 +69,7 @@ def resolve_queue_item(obj, info, id):
 def resolve_queue_items(obj, info, first=None, after=None, **_):
     def fetch(offset: int, limit: int) -> list[Row]:
         return ctx(info).store.query(
-            f"SELECT * FROM run_queue_items WHERE queue_id = ? ORDER BY {launch.item_order(obj)} LIMIT ? OFFSET ?",
+            f"SELECT * FROM run_queue_items WHERE run_queue_id = ? ORDER BY {launch.item_order(obj)} LIMIT ? OFFSET ?",
             (obj["id"], limit, offset))
     return connection(fetch, first, after)
 
