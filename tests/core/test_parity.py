@@ -159,7 +159,7 @@ def test_run_history_pandas_like_sdk(seeded: Seeded, wandb_api: Any) -> None:
 
 SCAN_CASES = [
     dict(),
-    dict(page_size=7),
+    dict(page_size=97),
     dict(page_size=100, min_step=30, max_step=2050),
     dict(keys=["loss"], page_size=333),
     dict(keys=["sparse"], page_size=500),
