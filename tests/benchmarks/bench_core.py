@@ -248,6 +248,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--only", choices=["import", "list", "history", "chart"], action="append",
+                        help="run only these benchmarks (repeatable)")
     parser.add_argument("--worker")
     parser.add_argument("--url")
     parser.add_argument("--key")
@@ -267,36 +269,72 @@ def main() -> None:
         proxy = CountingProxy(server.port)
         url = f"http://127.0.0.1:{proxy.port}"
 
-        print(f"1. list {args.runs} runs: name, state, created, 2 summary values (best of {args.repeat})")
-        timing = interleaved("list", url, server.api_key, args.repeat)
-        memory = {c: run_worker(f"list-{c}", url, server.api_key, trace=True) for c in ("sdk", "core")}
-        for c in ("sdk", "core"):
-            print(f"   {'wandb.Api ' if c == 'sdk' else 'wbtui.core'}  {best(timing[c]):7.2f} s  "
-                  f"{timing[c][0]['count']} runs  peak Python heap {memory[c]['peak_bytes'] / 2**20:7.1f} MiB  "
-                  f"RSS growth {memory[c]['rss_growth_kb'] / 1024:7.1f} MiB")
-        raw = [run_worker("raw-core", url, server.api_key) for _ in range(args.repeat)]
-        print(f"   the sandbox alone, answering wbtui.core's {raw[0]['count']} requests: {best(raw):.2f} s "
-              f"(a floor for any client)")
-        print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster, "
-              f"peak heap {memory['core']['peak_bytes'] / memory['sdk']['peak_bytes']:.2f} of wandb.Api's "
-              f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")
+        only = set(args.only or ["import", "list", "history", "chart"])
+        if "import" in only:
+            import_benchmark()
+        if "list" in only:
+            list_benchmark(url, server.api_key, args)
+        if "history" in only:
+            history_benchmark(url, server.api_key, args)
+        if "chart" in only:
+            chart_benchmark(url, server.api_key, proxy)
 
-        print(f"2. full history of a {args.steps}-step run (best of {args.repeat})")
-        hist = interleaved("history", url, server.api_key, args.repeat)
-        for c in ("sdk", "core"):
-            name = "wandb scan_history()" if c == "sdk" else "wbtui scan_history()"
-            print(f"   {name:22} {best(hist[c]):7.2f} s  {hist[c][0]['count']} rows")
-        print(f"   -> wbtui.core is {best(hist['sdk']) / best(hist['core']):.1f}x faster\n")
 
-        print("3. chart data: 4 metrics x 10 runs (listing the runs included)")
-        for c in ("sdk", "core"):
-            proxy.reset()
-            result = run_worker(f"chart-{c}", url, server.api_key)
-            trips = proxy.count
-            name = "wandb.Api " if c == "sdk" else "wbtui.core"
-            print(f"   {name}  {result['seconds']:6.2f} s  {trips:3d} GraphQL round trips "
-                  f"({trips / 10:.1f} per run, Api set-up included)")
-        print()
+def list_benchmark(url: str, key: str, args: argparse.Namespace) -> None:
+    print(f"1. list {args.runs} runs: name, state, created, 2 summary values (best of {args.repeat})")
+    timing = interleaved("list", url, key, args.repeat)
+    memory = {c: run_worker(f"list-{c}", url, key, trace=True) for c in ("sdk", "core")}
+    for c in ("sdk", "core"):
+        print(f"   {NAMES[c]}  {best(timing[c]):7.2f} s  {timing[c][0]['count']} runs  "
+              f"peak Python heap {memory[c]['peak_bytes'] / 2**20:7.1f} MiB  "
+              f"RSS growth {memory[c]['rss_growth_kb'] / 1024:7.1f} MiB")
+    raw = [run_worker("raw-core", url, key) for _ in range(args.repeat)]
+    print(f"   the sandbox alone, answering wbtui.core's {raw[0]['count']} requests: {best(raw):.2f} s "
+          f"(a floor for any client)")
+    print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster, "
+          f"peak heap {memory['core']['peak_bytes'] / memory['sdk']['peak_bytes']:.2f} of wandb.Api's "
+          f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")
+
+
+def history_benchmark(url: str, key: str, args: argparse.Namespace) -> None:
+    print(f"2. full history of a {args.steps}-step run, scan_history() (best of {args.repeat})")
+    hist = interleaved("history", url, key, args.repeat)
+    for c in ("sdk", "core"):
+        print(f"   {NAMES[c]}  {best(hist[c]):7.2f} s  {hist[c][0]['count']} rows")
+    print(f"   -> wbtui.core is {best(hist['sdk']) / best(hist['core']):.1f}x faster\n")
+
+
+def chart_benchmark(url: str, key: str, proxy: CountingProxy) -> None:
+    print("3. chart data: 4 metrics x 10 runs (listing the runs included)")
+    for c in ("sdk", "core"):
+        proxy.reset()
+        result = run_worker(f"chart-{c}", url, key)
+        trips = proxy.count
+        print(f"   {NAMES[c]}  {result['seconds']:6.2f} s  {trips:3d} GraphQL round trips "
+              f"({trips / 10:.1f} per run, Api set-up included)")
+    print()
+
+
+def import_benchmark(repeat: int = 5) -> None:
+    print(f"0. import time, a fresh interpreter each time (best of {repeat})")
+    statements = {
+        "python -c pass": "pass",
+        "import wbtui.core": "import wbtui.core",
+        "from wbtui.core import Api": "from wbtui.core import Api",
+        "... and Api() (httpx)": "from wbtui.core import Api; Api(api_key='k', overrides={'base_url': 'http://127.0.0.1:9'})",
+        "import wandb": "import wandb",
+    }
+    for label, code in statements.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - started)
+        print(f"   {label:30} {min(times) * 1000:6.0f} ms")
+    print()
+
+
+NAMES = {"sdk": "wandb.Api ", "core": "wbtui.core"}
 
 
 if __name__ == "__main__":

@@ -71,6 +71,9 @@ RUNS_CASES = [
     ({"display_name": {"$regex": "^run-0"}}, "+config.bs.value", 50),
     ({"summary_metrics.nested.b.c": {"$lt": 10}}, "-summary_metrics.loss", 50),
     ({"config.optimizer": {"$ne": "adam"}, "$nor": [{"state": "failed"}]}, "+heartbeat_at", 50),
+    ({"username": "admin", "createdAt": {"$gte": "2000-01-01T00:00:00"}}, "-config.lr.value", 7),
+    ({"summary_metrics.val_loss": {"$exists": True}, "tags": "odd"}, "+summary_metrics.nested.a", 50),
+    ({"$and": [{"config.arch.depth": {"$lte": 2}}, {"config.bs": {"$nin": [16, 64]}}]}, "-created_at", 50),
 ]
 
 
