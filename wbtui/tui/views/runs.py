@@ -113,6 +113,11 @@ class RunsView(View):
     def focus_first(self) -> None:
         self.table.focus()
 
+    def loading_body(self, loading: bool) -> None:
+        """The status line says so; the table keeps its rows and its focus."""
+        if loading:
+            self.query_one(".status", Static).update(Text("loading…", style="dim"))
+
     def _effective_filters(self) -> dict[str, Any]:
         if not self.hide_sweeps:
             return self.filters
