@@ -120,7 +120,9 @@ def stage_jobs(wandb, entity: str, out: dict) -> None:
     (tmp / "wandb-job.json").write_text(json.dumps(info))
     (tmp / "requirements.frozen.txt").write_text("numpy==2.0.0\n")
     run = wandb.init(entity=entity, project=PROJECT, id="jobmake1", job_type="job")
-    from wandb.sdk.artifacts._internal_artifact import InternalArtifact  # wandb's job builder uses it
+    from wandb.sdk.artifacts._internal_artifact import (
+        InternalArtifact,  # wandb's job builder uses it
+    )
 
     job = InternalArtifact("job-train", "job")
     job.add_file(str(tmp / "wandb-job.json"))

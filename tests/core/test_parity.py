@@ -208,8 +208,8 @@ async def test_run_file(api: Api, wandb_api: Any, seeded: Seeded) -> None:
 @pytest.mark.parametrize("kwargs", [dict(), dict(per_page=2), dict(last=3), dict(last=100)], ids=repr)
 async def test_run_console_logs(api: Api, wandb_api: Any, seeded: Seeded, kwargs: dict) -> None:
     path = f"{seeded.path}/prt00001"
-    expected = [(l.number, l.timestamp, l.level, l.label, l.content) for l in wandb_api.run(path).console_logs(**kwargs)]
-    got = [(l.number, l.timestamp, l.level, l.label, l.content) async for l in (await api.run(path)).console_logs(**kwargs)]
+    expected = [(x.number, x.timestamp, x.level, x.label, x.content) for x in wandb_api.run(path).console_logs(**kwargs)]
+    got = [(x.number, x.timestamp, x.level, x.label, x.content) async for x in (await api.run(path)).console_logs(**kwargs)]
     assert got == expected and got
 
 

@@ -30,9 +30,8 @@ from .models import (
     Sweep,
     Team,
     User,
-    json_dict,
 )
-from .pages import Page, Paginator, dig
+from .pages import Paginator, dig, spawn
 from .settings import Settings, resolve
 
 if TYPE_CHECKING:
@@ -119,8 +118,7 @@ class Api:
         """One fetch per key until flush(); concurrent callers share it; failures are not kept."""
         future = self._cache.get(key)
         if future is None:
-            future = asyncio.ensure_future(load())
-            self._cache[key] = future
+            future = self._cache[key] = spawn(load())
         try:
             return await asyncio.shield(future)
         except BaseException:
@@ -898,5 +896,3 @@ def _flat_keys(data: Mapping[str, Any], prefix: str = "") -> list[str]:
             keys.append(name)
     return keys
 
-
-__all__ = ["Api", "Page", "Paginator", "json_dict"]

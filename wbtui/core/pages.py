@@ -8,7 +8,7 @@ of the last page it has, and never re-reads earlier pages. Pages are kept (by cu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .api import Api
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,7 @@ class Paginator(Generic[T]):
         """The response for `cursor`, fetched once however many callers want it."""
         future = self._requests.get(cursor)
         if future is None:
-            future = self._requests[cursor] = asyncio.ensure_future(self._fetch(cursor))
+            future = self._requests[cursor] = spawn(self._fetch(cursor))
         return future
 
     async def _response(self, cursor: str | None) -> _Raw:
@@ -178,6 +179,14 @@ class _Raw:
     edges: list[dict[str, Any]]
     end: str | None
     has_next: bool
+
+
+def spawn(awaitable: Awaitable[R]) -> asyncio.Future[R]:
+    """A task whose failure is seen even if nobody awaits it (a prefetched page the caller
+    never asked for): no "exception was never retrieved" warnings."""
+    future = asyncio.ensure_future(awaitable)
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
+    return future
 
 
 def dig(data: Any, *keys: str) -> Any:

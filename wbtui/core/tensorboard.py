@@ -39,7 +39,9 @@ def event_files(root: Path) -> list[Path]:
 def read_scalars(root: Path) -> list[dict[str, Any]]:
     """History rows from every event file under root, ordered by step."""
     try:
-        from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+        from tensorboard.backend.event_processing.event_file_loader import (
+            EventFileLoader,
+        )
         from tensorboard.util import tensor_util
     except ImportError as error:
         raise ImportError("sync_tensorboard needs TensorBoard: pip install 'wbtui[tensorboard]'") from error
