@@ -142,6 +142,8 @@ async def core_worker(mode: str, url: str, key: str, trace: bool) -> dict[str, A
                 count = sum([1 async for _ in run.scan_history()])
             elif mode == "raw":
                 count = await _raw_listing(api, url, entity)
+            elif mode == "rawsdk":
+                count = await _raw_listing(api, url, entity, sdk_document=True)
             else:
                 runs = await api.runs(f"{entity}/{CHART_PROJECT}", per_page=50).list()
                 data = await api.sampled_histories(runs, METRICS, samples=500)
@@ -156,17 +158,23 @@ def worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
     return asyncio.run(core_worker(kind, url, key, trace))
 
 
-async def _raw_listing(api: Any, url: str, entity: str) -> int:
-    """The sandbox's share of the listing: wbtui.core's requests, responses not even decoded."""
+async def _raw_listing(api: Any, url: str, entity: str, sdk_document: bool = False) -> int:
+    """The sandbox's share of the listing: wbtui.core's requests (or wandb.Api's lazy=False
+    document), the responses not even decoded."""
     from wbtui.core.queries import document
 
+    query = document("Runs")
+    if sdk_document:
+        from wandb.apis.public.runs import _create_runs_query
+
+        query = _create_runs_query(lazy=False)
     transport, cursor, pages = api._transport, None, 0
     while True:
         variables = {"entity": entity, "project": ENTITY_PROJECT, "cursor": cursor, "perPage": 1000,
                      "order": "+created_at", "filters": "{}", "withCount": pages == 0,
                      "withSummary": True, "summaryKeys": ["loss", "acc"]}
         response = await transport._client.post(
-            f"{url}/graphql", content=json.dumps({"query": document("Runs"), "variables": variables}),
+            f"{url}/graphql", content=json.dumps({"query": query, "variables": variables}),
             headers={"Authorization": transport._auth_header, "Content-Type": "application/json"})
         pages += 1
         tail = response.content[-200:].decode()  # pageInfo comes last: no need to decode it all
@@ -289,8 +297,9 @@ def list_benchmark(url: str, key: str, args: argparse.Namespace) -> None:
               f"peak Python heap {memory[c]['peak_bytes'] / 2**20:7.1f} MiB  "
               f"RSS growth {memory[c]['rss_growth_kb'] / 1024:7.1f} MiB")
     raw = [run_worker("raw-core", url, key) for _ in range(args.repeat)]
-    print(f"   the sandbox alone, answering wbtui.core's {raw[0]['count']} requests: {best(raw):.2f} s "
-          f"(a floor for any client)")
+    raw_sdk = [run_worker("rawsdk-core", url, key) for _ in range(args.repeat)]
+    print(f"   the sandbox alone answers wbtui.core's {raw[0]['count']} requests in {best(raw):.2f} s, "
+          f"wandb.Api's in {best(raw_sdk):.2f} s (floors for the clients)")
     print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster, "
           f"peak heap {memory['core']['peak_bytes'] / memory['sdk']['peak_bytes']:.2f} of wandb.Api's "
           f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")

@@ -20,6 +20,14 @@ async def test_create_project(api: Api, wandb_api: Any, seeded: Seeded) -> None:
     assert again.id == project.id
 
 
+async def test_create_project_with_description_and_access(api: Api, wandb_api: Any, seeded: Seeded) -> None:
+    project = await api.create_project("described", seeded.entity, description="what it is for", access="PRIVATE")
+    assert project.description == "what it is for"
+    api.flush()
+    assert (await api.project("described", seeded.entity)).description == "what it is for"
+    assert wandb_api.project("described", seeded.entity).id == project.id
+
+
 async def test_create_run_and_update_it(api: Api, wandb_api: Any, seeded: Seeded) -> None:
     run = await api.create_run(run_id="corerun1", project="core-writes", entity=seeded.entity)
     assert (run.id, run.entity, run.project, run.state) == ("corerun1", seeded.entity, "core-writes", "running")

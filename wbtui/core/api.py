@@ -753,9 +753,16 @@ class Api:
 
     # writes ----------------------------------------------------------------------------------
 
-    async def create_project(self, name: str, entity: str) -> Project:
-        """Create a project (wandb returns None; the created Project is returned here)."""
-        data = await self._query("CreateProject", {"input": {"name": name, "entityName": entity}}, idempotent=True)
+    async def create_project(
+        self, name: str, entity: str, *, description: str | None = None, access: str | None = None
+    ) -> Project:
+        """Create a project (wandb returns None; the created Project is returned here).
+
+        `description` and `access` (W&B's visibility: PRIVATE, ENTITY_READ, ENTITY_WRITE,
+        USER_READ, USER_WRITE) are extensions, sent only when given."""
+        extras = {"description": description, "access": access}
+        project_input = {"name": name, "entityName": entity, **{k: v for k, v in extras.items() if v is not None}}
+        data = await self._query("CreateProject", {"input": project_input}, idempotent=True)
         node = dig(data, "upsertModel", "project")
         self.flush()
         return Project.from_node(self, node, entity) if node else await self.project(name, entity)
