@@ -239,11 +239,11 @@ def labels(store: Store, artifact_ids: Iterable[int]) -> tuple[dict[int, list[Ro
 
 
 # --------------------------------------------------------------------------- writing
-def _type_id(store: Store, project_id: int, name: str) -> int:
+def _type_id(store: Store, project_id: int, name: str, at: str) -> int:
     if not TYPE_RE.match(name) or len(name) > 128:
         raise SandboxError(f"invalid artifact type {name!r}")
     store.execute("INSERT OR IGNORE INTO artifact_types (project_id, name, created_at) VALUES (?, ?, ?)",
-                  (project_id, name, now()))
+                  (project_id, name, at))
     return store.scalar("SELECT id FROM artifact_types WHERE project_id = ? AND name = ?", (project_id, name))
 
 
@@ -251,7 +251,7 @@ def _collection_for(store: Store, project_id: int, name: str, type_name: str, at
     if not NAME_RE.match(name or ""):
         raise SandboxError(f"invalid artifact name {name!r}: use letters, digits, '-', '_' or '.'")
     coll = collection(store, project_id, name)
-    type_id = _type_id(store, project_id, type_name)
+    type_id = _type_id(store, project_id, type_name, at)
     if coll is None:
         store.execute("INSERT INTO artifact_collections (project_id, type_id, name, created_at, updated_at)"
                       " VALUES (?, ?, ?, ?, ?)", (project_id, type_id, name, at, at))

@@ -55,7 +55,8 @@ VISION_REQUIREMENTS = ["torch==2.4.1", "torchvision==0.19.1", "timm==1.0.9", "nu
 
 
 def populate(sandbox: Sandbox, ws: Workspace) -> None:
-    """Add the demo's artifacts (inside the caller's transaction)."""
+    """Add the demo's artifacts (inside the caller's transaction).  Runs still running (the live
+    ones) take no part: their times are the wall clock's, and a run logs its job at the end."""
     models_by_arch: dict[str, list[tuple[Row, float]]] = {}  # entity/arch -> (version, metric), in time order
     for demo_project in ws.projects.values():
         _Project(sandbox, demo_project, models_by_arch).build()
@@ -63,10 +64,11 @@ def populate(sandbox: Sandbox, ws: Workspace) -> None:
 
 class _Project:
     def __init__(self, sandbox: Sandbox, project: DemoProject, models_by_arch: dict[str, list[tuple[Row, float]]]):
-        self.sandbox, self.store, self.p = sandbox, sandbox.store, project
         self.task = TASKS[project.task]
         self.dataset = self.task.dataset
-        self.rng = random.Random(f"artifacts:{project.path}")
+        self.sandbox, self.store = sandbox, sandbox.store
+        self.p = DemoProject(project.id, project.entity, project.name, project.task,
+                             [r for r in project.all_runs if r.state != "running"])
         self.models_by_arch = models_by_arch
         self.rows = {r["id"]: r for r in self.store.query(  # what DemoRun does not carry
             "SELECT id, heartbeat_at, history_line_count, tags, program, repo, commit_hash FROM runs"
