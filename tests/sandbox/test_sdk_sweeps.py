@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import secrets
+import sys
 
 import httpx
 import pytest
@@ -107,14 +108,34 @@ def test_project_sweeps_lists_them_newest_first(api, sandbox, project_name):
     assert len(api.project("empty-" + project_name, "admin").sweeps()) == 0
 
 
+def test_the_cli_agent_runs_the_program_and_wandb_sweep_pauses_it(api, run_sdk, project_name):
+    config = {"method": "grid", "program": "train.py", "parameters": {"a": {"values": [1, 2, 3]}},
+              "command": ["${env}", sys.executable, "${program}", "${args}"]}  # this venv's python
+    out = run_sdk(f"""
+import json, subprocess, sys, wandb
+with open("train.py", "w") as f:
+    f.write("import wandb\\nrun = wandb.init()\\nrun.log({{'loss': 1.0 / run.config.a}})\\nrun.finish()\\n")
+sid = wandb.sweep({config!r}, entity="admin", project={project_name!r})
+wandb.agent(sid, count=1)  # no function: the CLI agent, which runs `python train.py --a=1`
+subprocess.run([sys.executable, "-m", "wandb", "sweep", "--pause", f"admin/{project_name}/{{sid}}"], check=True,
+               capture_output=True)
+print(json.dumps({{"sweep": sid}}))
+""")
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    sweep = api.sweep(f"admin/{project_name}/{result['sweep']}")
+    assert sweep.state == "PAUSED"  # `wandb sweep --pause`: SweepWithRuns, then upsertSweep(id, state)
+    (run,) = sweep.runs
+    assert run.config == {"a": 1} and run.summary["loss"] == 1.0 and run.state == "finished"
+
+
 def test_random_sweep_runs_draw_from_the_configured_distributions(api, run_sdk, project_name):
     out = run_sdk(TRAIN + f"""
 sid = wandb.sweep({RANDOM!r}, entity="admin", project={project_name!r})
-wandb.agent(sid, function=train, count=2)
+wandb.agent(sid, function=train, count=1)
 print(json.dumps({{"sweep": sid, "seen": seen}}))
 """)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert len(result["seen"]) == 2
+    assert len(result["seen"]) == 1  # the distributions themselves: test_sweep_search.py
     for seen in result["seen"]:
         c = seen["config"]
         assert 1e-4 <= c["lr"] <= 1e-1

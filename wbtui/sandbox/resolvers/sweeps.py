@@ -7,11 +7,13 @@ import json
 from ariadne import MutationType, ObjectType
 
 from .. import sweeps
+from ..accounts import SandboxError
 from ..context import ctx
+from ..filters import FilterError, compile_order
 from ..relay import connection, global_id, parse_id
 
 mutation = MutationType()
-project, sweep, agent = ObjectType("Project"), ObjectType("Sweep"), ObjectType("Agent")
+project, sweep, agent, run = ObjectType("Project"), ObjectType("Sweep"), ObjectType("Agent"), ObjectType("Run")
 
 
 @project.field("sweep")
@@ -51,6 +53,25 @@ def resolve_run_count_expected(obj, _):
 @sweep.field("bestLoss")
 def resolve_best_loss(obj, info):
     return sweeps.best_loss(ctx(info).store, obj)
+
+
+@sweep.field("runs")
+def resolve_sweep_runs(obj, info, first=None, after=None, order=None, **_):
+    """The sweep's runs (the CLI agent's SweepWithRuns reads them with their state flags)."""
+    try:
+        order_by = compile_order(order)
+    except FilterError as e:
+        raise SandboxError(f"invalid order: {e}") from None
+
+    def fetch(offset: int, limit: int):
+        return ctx(info).store.query(f"SELECT * FROM runs WHERE sweep_id = ? ORDER BY {order_by} LIMIT ? OFFSET ?",
+                                     (obj["id"], limit, offset))
+    return connection(fetch, first, after)
+
+
+@sweep.field("earlyStopJobRunning")
+def resolve_early_stop_job_running(*_):
+    return False  # early termination (hyperband) is not run by the sandbox
 
 
 @sweep.field("project")
@@ -93,4 +114,25 @@ def resolve_agent_id(obj, _):
     return global_id("Agent", obj["id"])
 
 
-bindables = [mutation, project, sweep, agent]
+# --------------------------------------------------------------------------- Run flags the sweep agent reads
+@run.field("shouldStop")
+def resolve_should_stop(obj, _):
+    return bool(obj["should_stop"])
+
+
+@run.field("running")
+def resolve_running(obj, _):
+    return obj["state"] == "running"
+
+
+@run.field("failed")
+def resolve_failed(obj, _):
+    return obj["state"] in ("failed", "crashed")
+
+
+@run.field("stopped")
+def resolve_stopped(obj, _):
+    return obj["state"] == "killed"
+
+
+bindables = [mutation, project, sweep, agent, run]
