@@ -254,15 +254,21 @@ class FormScreen(ModalScreen[Created | None]):
 
     @work(exclusive=True, group="form-exists", exit_on_error=False)
     async def _existence_worker(self) -> None:
+        asked = self.identity()
         try:
             conflict = await self.existing()
         except WandbError:
             return  # only a hint; sending checks again and reports failures
+        if self.identity() != asked:
+            return  # the names changed meanwhile: a newer check follows
         self._conflict = conflict
-        for name in self.WATCH:
-            field = self.query(f"#field-{name}")
-            if field and (conflict is None or conflict.field == name):
-                field.first(Field).show_error(conflict.message if conflict else None)
+        if self._checked:
+            self.show_problems(self.problems())
+        else:  # before the first send only the conflict is news; typing is not yet an error
+            for name in self.WATCH:
+                field = self.query(f"#field-{name}")
+                if field:
+                    field.first(Field).show_error(conflict.message if conflict and conflict.field == name else None)
 
     # -- sending --------------------------------------------------------------------------------
 
@@ -289,6 +295,7 @@ class FormScreen(ModalScreen[Created | None]):
             first.focus_input()
             first.scroll_visible()
             return
+        self.busy = True  # at once: a second key press before the worker starts sends nothing
         if self.CONFIRM:
             self.app.push_screen(ConfirmScreen(self.confirm_question()), self._confirmed)
         else:
@@ -301,9 +308,10 @@ class FormScreen(ModalScreen[Created | None]):
         if yes:
             self._submit()
         else:
+            self.busy = False
             self.outcome("Not sent.")
 
-    @work(exclusive=True, group="form-submit", exit_on_error=False)
+    @work(group="form-submit", exit_on_error=False)  # never exclusive: a request is not cancelled
     async def _submit(self) -> None:
         if getattr(self.app, "read_only", False):
             return
