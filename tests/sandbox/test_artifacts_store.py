@@ -11,7 +11,7 @@ import pytest
 import wandb
 from wandb.errors import CommError
 
-from wbtui.sandbox import artifacts as arts
+from wbtui.sandbox import artifacts as arts, runs
 from wbtui.sandbox.accounts import SandboxError, Viewer, upsert_project
 from wbtui.sandbox.store import Store
 
@@ -132,6 +132,22 @@ def test_artifacts_of_a_private_project_are_invisible_to_outsiders(sandbox, log,
         "entityName": "admin", "projectName": project["name"], "artifactTypeName": "dataset",
         "artifactCollectionName": "intrusion", "digest": "0" * 32, "digestAlgorithm": "MANIFEST_MD5"}}, key)
     assert reply["errors"][0]["message"] == "permission denied: you are not a member of admin"
+
+
+def test_lineage_shows_only_what_the_viewer_may_read(sandbox, log, project, make_user, api_as, api):
+    store, admin = sandbox.store, Viewer(sandbox.store.one("SELECT * FROM users WHERE username = 'admin'"))
+    public = upsert_project(store, admin, "admin", project["name"] + "-pub", access="USER_READ")[0]
+    reader = runs.upsert(store, admin, {"entity_name": "admin", "model_name": public["name"], "name": "reader"})[0]
+    writer = runs.upsert(store, admin, {"entity_name": "admin", "model_name": project["name"], "name": "writer"})[0]
+    arts.use(store, log("secret", {"a.txt": b"classified"}), reader["id"])
+    shared = arts.log_artifact(store, sandbox.sandbox.storage, public["id"], name="open", type="dataset",
+                               files={"b.txt": b"for all"}, user_id=admin.id)
+    arts.use(store, shared, writer["id"])
+    outsider = api_as(make_user()[1])
+    assert [a.name for a in api.run(f"admin/{public['name']}/reader").used_artifacts()] == ["secret:v0"]
+    assert [a.name for a in outsider.run(f"admin/{public['name']}/reader").used_artifacts()] == []
+    assert [r.id for r in api.artifact(f"admin/{public['name']}/open:v0").used_by()] == ["writer"]
+    assert outsider.artifact(f"admin/{public['name']}/open:v0").used_by() == []
 
 
 def test_artifact_save_edits_a_version(sandbox, log, project, api):

@@ -73,6 +73,12 @@ def _readable(c: Context, row: Row | None) -> Row | None:
     return row if project_row and accounts.can_read_project(c.store, c.viewer, project_row) else None
 
 
+def _visible_projects(c: Context, column: str) -> tuple[str, list[Any]]:
+    """A WHERE fragment: the project id in `column` is one the viewer may read."""
+    visible, params = accounts.visible_projects_sql(c.store, c.viewer)
+    return f"{column} IN (SELECT projects.id FROM projects WHERE {visible})", params
+
+
 def _writable_project(c: Context, entity: str | None, name: str | None) -> Row:
     """The project to write to (created on first use, as W&B does when a run logs)."""
     project_row = c.project(entity, name)
@@ -196,9 +202,11 @@ def resolve_output_artifacts(obj, info, after=None, first=None):
 
 @run.field("inputArtifacts")
 def resolve_input_artifacts(obj, info, after=None, first=None):
-    where = "a.id IN (SELECT artifact_id FROM artifact_usage WHERE run_id = ?)"
+    c = ctx(info)
+    visible, params = _visible_projects(c, "c.project_id")  # a run may use another project's artifact
+    where = f"a.id IN (SELECT artifact_id FROM artifact_usage WHERE run_id = ?) AND {visible}"
     in_use_order = f"(SELECT u.rowid FROM artifact_usage u WHERE u.artifact_id = a.id AND u.run_id = {int(obj['id'])})"
-    return _versions(ctx(info), where, [obj["id"]], in_use_order, first, after, {"used_as": []})
+    return _versions(c, where, [obj["id"], *params], in_use_order, first, after, {"used_as": []})
 
 
 # --------------------------------------------------------------------------- ArtifactType
@@ -301,10 +309,11 @@ def resolve_created_by(obj, info):
 
 @artifact.field("usedBy")
 def resolve_used_by(obj, info, after=None, first=None):
-    store = ctx(info).store
-    return connection(lambda offset, limit: store.query(
-        "SELECT r.* FROM artifact_usage u JOIN runs r ON r.id = u.run_id WHERE u.artifact_id = ?"
-        " ORDER BY u.created_at, r.id LIMIT ? OFFSET ?", (obj["id"], limit, offset)), first, after)
+    c = ctx(info)
+    visible, params = _visible_projects(c, "r.project_id")
+    return connection(lambda offset, limit: c.store.query(
+        f"SELECT r.* FROM artifact_usage u JOIN runs r ON r.id = u.run_id WHERE u.artifact_id = ? AND {visible}"
+        " ORDER BY u.rowid LIMIT ? OFFSET ?", (obj["id"], *params, limit, offset)), first, after)
 
 
 @artifact.field("files")
