@@ -205,6 +205,18 @@ def test_reference_entries_download_from_their_uri(logged, api, tmp_path):
     assert (root / "a.txt").read_bytes() == FILES_V0["images/a.txt"]
 
 
+def test_an_entry_downloads_on_its_own_through_the_authenticated_url(logged, api, sandbox, make_user, tmp_path):
+    art = api.artifact(path(logged, "mnist:v0"))
+    entry = art.get_entry("images/b.txt")
+    assert Path(entry.download(str(tmp_path), skip_cache=True)).read_bytes() == FILES_V0["images/b.txt"]
+    # the URL the SDK builds when it has no signed one: it needs the key and a readable project
+    url = (f"{sandbox.url}/artifactsV2/default/{path(logged, 'mnist')}/{entry.birth_artifact_id}/"
+           f"{base64.b64decode(entry.digest).hex()}/b.txt")
+    assert httpx.get(url, auth=("api", sandbox.api_key)).content == FILES_V0["images/b.txt"]
+    assert httpx.get(url).status_code == 401
+    assert httpx.get(url, auth=("api", make_user()[1])).status_code == 404
+
+
 def test_manifest_entries(logged, api):
     art = api.artifact(path(logged, "mnist:v1"))
     entry = art.get_entry("train.csv")

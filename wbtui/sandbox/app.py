@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from . import accounts, filestream, launch, resolvers, runs
+from . import accounts, artifacts, filestream, launch, resolvers, runs
 from .accounts import SandboxError, Viewer
 from .auth import viewer_for
 from .context import Context
@@ -199,6 +199,16 @@ def create_app(sandbox: Sandbox) -> Starlette:
             return _json({"error": "not found"}, 404)
         return FileResponse(path, filename=path.name)
 
+    async def artifact_file(request: Request) -> Response:
+        """W&B's authenticated artifact file URL (the SDK's fallback to signed URLs)."""
+        def run() -> Response:
+            viewer = viewer_for(sandbox.store, request.headers)
+            if viewer is None:
+                return _unauthorized()
+            key = artifacts.file_url_key(sandbox.store, viewer, request.path_params["path"])
+            return _json({"error": "not found"}, 404) if key is None else FileResponse(sandbox.storage.path(key))
+        return await run_in_threadpool(run)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
         async def sweep() -> None:
@@ -221,6 +231,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
             Route("/files/{entity}/{project}/{run}/file_stream", file_stream, methods=["POST"]),
             Route("/storage/{token}", upload, methods=["PUT"]),
             Route("/storage/{token}", download, methods=["GET"]),
+            Route("/artifactsV2/{path:path}", artifact_file, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -26,8 +26,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from . import store as store_module
-from .accounts import SandboxError
+from . import accounts, store as store_module
+from .accounts import SandboxError, Viewer
 from .relay import global_id, parse_id
 from .storage import Storage, on_upload
 from .store import Row, Store, json_text, now
@@ -216,6 +216,24 @@ def by_name(store: Store, project_id: int, name: str) -> Row | None:
     coll_name, _, alias = name.partition(":")
     coll = collection(store, project_id, coll_name)
     return version(store, coll["id"], alias or "latest") if coll else None
+
+
+def file_url_key(store: Store, viewer: Viewer, path: str) -> str | None:
+    """The blob behind W&B's authenticated file URL `/artifactsV2/<path>`, path =
+    `<region>/<entity>/<project>/<collection>/<birth artifact id>/<md5 hex>/<file name>` (what the
+    SDK builds for a manifest entry it has no signed URL for: `artifact.get_entry(name).download()`)."""
+    parts = path.split("/")
+    if len(parts) != 7:
+        return None
+    _, entity, project_name, _, _, hexhash, _ = parts
+    project = accounts.find_project(store, viewer, entity, project_name)
+    try:
+        md5 = base64.b64encode(bytes.fromhex(hexhash)).decode()
+    except ValueError:
+        return None
+    found = project and store.one("SELECT 1 FROM artifact_blobs WHERE project_id = ? AND md5 = ? AND uploaded = 1",
+                                  (project["id"], md5))
+    return blob_key(project["id"], md5) if found else None
 
 
 def latest(store: Store, collection_id: int) -> Row | None:
