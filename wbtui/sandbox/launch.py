@@ -202,11 +202,15 @@ def create_default_resource_config(
     entity = _writable_entity(store, viewer, entity_name)
     variables = parse_template_variables(template_variables)
     parsed, _ = _resource_config(config, _check_resource(resource), variables)
+    return store.one("SELECT * FROM default_resource_configs WHERE id = ?",
+                     (_insert_config(store, entity["id"], resource, parsed, variables),))
+
+
+def _insert_config(store: Store, entity_id: int, resource: str, config: dict, variables: list[dict]) -> int:
     ts = now()
-    rid = store.insert(
+    return store.insert(
         "INSERT INTO default_resource_configs (entity_id, resource, config, template_variables, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)", (entity["id"], resource, json_text(parsed), json_text(variables), ts, ts))
-    return store.one("SELECT * FROM default_resource_configs WHERE id = ?", (rid,))
+        " VALUES (?, ?, ?, ?, ?, ?)", (entity_id, resource, json_text(config), json_text(variables), ts, ts))
 
 
 def find_queue(store: Store, project_id: int, name: str) -> Row | None:
@@ -283,11 +287,7 @@ def upsert_queue(
     with store.transaction():
         project = _queue_project(store, viewer, entity_name, project_name)
         queue = find_queue(store, project["id"], _check_queue_name(name))
-        ts = now()
-        config_id = store.insert(
-            "INSERT INTO default_resource_configs (entity_id, resource, config, template_variables, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (project["entity_id"], resource, json_text(config), json_text(variables), ts, ts))
+        config_id, ts = _insert_config(store, project["entity_id"], resource, config, variables), now()
         if queue is None:
             qid = store.insert(
                 "INSERT INTO run_queues (project_id, name, access, prioritization_mode, default_resource_config_id,"
@@ -356,6 +356,14 @@ def _template_values(variables: list[dict[str, Any]], text: str | None) -> dict[
     return values
 
 
+def _fill_resource(spec: dict[str, Any], config: Row, values: dict[str, Any]) -> None:
+    """The queue's resource and its rendered resource_args, under what the spec itself sets."""
+    resource = config["resource"]
+    args = render(json.loads(config["config"]), values).get("resource_args", {}).get(resource, {})
+    own = (spec.get("resource_args") or {}).get(resource) or {}
+    spec["resource"], spec["resource_args"] = resource, {resource: args | own}
+
+
 def push(
     store: Store, viewer: Viewer, queue: Row, run_spec: str, template_values: str | None = None,
     priority: int | None = None,
@@ -369,15 +377,10 @@ def push(
     if priority is not None and priority not in PRIORITIES:
         raise SandboxError("priority must be 0 (critical), 1 (high), 2 (medium) or 3 (low)")
     config = resource_config(store, queue)
+    variables = json.loads(config["template_variables"]) if config else []
+    values = _template_values(variables, template_values)
     if config is not None:
-        variables = json.loads(config["template_variables"])
-        values = _template_values(variables, template_values)
-        rendered = render(json.loads(config["config"]), values).get("resource_args", {})
-        args = rendered.get(config["resource"], {})
-        spec["resource"] = config["resource"]
-        spec["resource_args"] = {config["resource"]: args | ((spec.get("resource_args") or {}).get(config["resource"]) or {})}
-    else:
-        values = _template_values([], template_values)
+        _fill_resource(spec, config, values)
     ts = now()
     iid = store.insert(
         "INSERT INTO run_queue_items (run_queue_id, priority, run_spec, template_variable_values, created_by, created_at,"
