@@ -243,6 +243,8 @@ def test_unknown_config_keys_are_warnings_and_expected_counts(sandbox, api, proj
                                                  "parameters": {"a": {"values": [1]}}})["data"]["upsertSweep"]
     sweep = api.sweep(f"admin/{project_name}/{bayes['sweep']['name']}")
     assert sweep.expected_run_count is None and sweep.name == bayes["sweep"]["name"]  # no name: the id
+    agent = create_agent(sandbox, project_name, bayes["sweep"]["name"])
+    assert heartbeat(sandbox, agent)[0]["args"] == {"a": {"value": 1}}  # bayes proposes (drawn at random)
 
 
 def test_a_sweep_in_a_private_team_project_is_invisible_to_outsiders(sandbox, api, api_as, make_user, project_name):
