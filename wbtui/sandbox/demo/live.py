@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,12 +77,11 @@ def create(sandbox: Sandbox) -> None:
         entity, project = live.project.split("/")
         project_id = store.scalar("SELECT p.id FROM projects p JOIN entities e ON e.id = p.entity_id"
                                   " WHERE e.name = ? AND p.name = ?", (entity, project))
-        spec = live.spec
-        spec.state, spec.steps, spec.planned, spec.files = "running", PREFILL, PLANNED, True
-        spec.commit = commit_of(spec.repo, 11)
         # started long enough ago for PREFILL steps at the script's pace
-        curve = TrainingCurve(TASKS[spec.task], spec.config, PLANNED)
-        spec.start = time.time() - EPOCH_TS - PREFILL * curve.row_seconds * (1 + 6 / curve.eval_every) - 30
+        curve = TrainingCurve(TASKS[live.spec.task], live.spec.config, PLANNED)
+        started = time.time() - EPOCH_TS - PREFILL * curve.row_seconds * (1 + 6 / curve.eval_every) - 30
+        spec = replace(live.spec, state="running", steps=PREFILL, planned=PLANNED, start=started,
+                       commit=commit_of(live.spec.repo, 11))
         ids.append(make_run(sandbox, project_id, spec))
     store.set_setting(SETTING, json.dumps(ids))
 

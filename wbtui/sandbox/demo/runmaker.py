@@ -20,8 +20,10 @@ seconds after it. Runs are written in one transaction per call (the caller's, wh
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
+import uuid
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -175,7 +177,7 @@ def _metadata(spec: RunSpec, trace: Trace, user: dict) -> dict[str, Any]:
         "cpu_count": 64, "cpu_count_logical": 128,
         "disk": {"/": {"total": "1967317549056", "used": str(612000000000 + int(spec.start) * 1000)}},
         "memory": {"total": "1081801371648"}, "cpu": {"model": "AMD EPYC 7763 64-Core Processor"},
-        "writerId": f"{spec.name}-0000-7000-8000-{spec.name[:4]}{spec.seed:08d}",
+        "writerId": str(uuid.UUID(hashlib.md5(f"{spec.name}:{spec.seed}".encode()).hexdigest())),
     }
     if gpus:
         meta |= {"gpu": GPU, "gpu_count": gpus, "cudaVersion": "12.4",

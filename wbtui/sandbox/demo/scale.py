@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import accounts
 from .runmaker import RunSpec, iso, make_runs
-from .workspace import COLLEAGUES, DAY, STATE_ODDS, _draw, commit_of, run_id
+from .workspace import DAY, commit_of, draw_state, run_id
 
 if TYPE_CHECKING:
     from ..app import Sandbox
@@ -42,13 +42,14 @@ def ensure(sandbox: Sandbox, n: int) -> None:
             description=f"{n:,} short CIFAR-10 runs for benchmarks (wbtui sandbox --demo --scale {n}).")
         store.execute("UPDATE projects SET created_at = ?, updated_at = ? WHERE id = ?",
                       (iso(-DAY), iso(-DAY), project["id"]))
-        make_runs(sandbox, project["id"], specs(n, admin["username"]))
+        users = [r["username"] for r in store.query("SELECT username FROM users WHERE deleted_at IS NULL ORDER BY id")]
+        make_runs(sandbox, project["id"], specs(n, users))
         store.set_setting(marker, "1")
 
 
-def specs(n: int, admin: str = "admin") -> list[RunSpec]:
+def specs(n: int, users: list[str]) -> list[RunSpec]:
+    """The project's runs, by whom of `users` (the demo's people when it has been built)."""
     rng = random.Random(f"scale-{n}")
-    users = (admin, *(u for u, _, _ in COLLEAGUES))
     out, names = [], set()
     for i in range(n):
         arch, optimizer = rng.choice(ARCHS), rng.choice(OPTIMIZERS)
@@ -64,7 +65,7 @@ def specs(n: int, admin: str = "admin") -> list[RunSpec]:
         names.add(name)
         out.append(RunSpec(
             name=name, display_name=f"{arch}-{optimizer}-lr{lr:g}-{i:05d}", task="cifar10", config=config,
-            steps=STEPS, state=_draw(rng, STATE_ODDS), start=i * 60 * DAY / n, user=rng.choice(users),
+            steps=STEPS, state=draw_state(rng), start=i * 60 * DAY / n, user=rng.choice(users),
             tags=[t for t in TAGS if rng.random() < 0.15], group=f"exp-{i // 50:03d}", host=f"gpu-node-{i % 16:02d}",
             repo=REPO, commit=commit_of(REPO, i * 12 // n), seed=i, files=False))
     return out

@@ -5,7 +5,7 @@ and summary that the official SDK would have streamed for it. Everything comes f
 generator seeded by the run's name, so the same spec always gives the same data.
 
 Lines are formatted with `%` templates rather than `json.dumps`: a dict per row is four times
-slower, and the base demo writes about half a million rows. Values keep 6 significant digits.
+slower, and the base demo writes about 400,000 rows. Values keep 6 significant digits.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from collections.abc import Callable
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -76,12 +75,11 @@ class Trace:
     start: float                            # unix time of wandb.init
     end: float                              # unix time of the last line
     exitcode: int | None
-    best_step: int | None = None            # history step of the best validation metric
 
 
 def iso_micro(ts: float) -> str:
     """A console line's time, as the SDK writes it (microseconds, no zone)."""
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return datetime.fromtimestamp(ts, timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def _template(keys: tuple[str, ...], formats: dict[str, str]) -> str:
@@ -134,13 +132,8 @@ def outlook(task: Task, config: dict[str, Any]) -> Outlook:
                    diverges=off > 1.2, rate=_clip(30 * 10 ** (0.5 * off), 8.0, 120.0))
 
 
-def _progress(t: float, rate: float) -> float:
-    """Share of the way to the final values at progress t: a power law, steep early and still
-    improving late, as real loss curves are (also past t = 1, for the live runs)."""
-    return (1 - (1 + rate * t) ** -0.7) / (1 - (1 + rate) ** -0.7)
-
-
 def _loss_for(task: Task, metric: float) -> float:
+    """The loss that goes with a metric value: from loss0 at chance down to loss_floor at 1."""
     frac = _clip((metric - task.chance) / (1 - task.chance), 0.0, 0.999)
     return task.loss_floor + (task.loss0 - task.loss_floor) * (1 - frac) ** 1.6
 
@@ -206,7 +199,9 @@ class TrainingCurve:
         ts = [i / max(1, self.planned - 1) for i in steps]
         if ts and ts[-1] > 1.0:  # a live run past its plan stays where the plan ended
             ts = [t if t < 1.0 else 1.0 for t in ts]
-        ps = [(1 - (1 + rate * t) ** -0.7) * norm for t in ts]  # see _progress; 0 <= p <= 1
+        # p: the share of the way to the final values, a power law in t: steep early, still improving late,
+        # as real loss curves are (0 <= p <= 1)
+        ps = [(1 - (1 + rate * t) ** -0.7) * norm for t in ts]
         fit = [chance + span * p ** 0.9 for p in ps]
         inv = 1 / (1 - chance)
         loss = [(floor + top * (1 - (m - chance) * inv) ** 1.6) * (1 + 0.11 * (1.2 - p) * (rand() + rand() - 1.0))
@@ -227,12 +222,11 @@ class TrainingCurve:
         columns = [loss, *([metric] if task.train_metric else []), lr, grad, epoch, throughput]
         lines = [self.templates[False] % row for row in zip(*columns, times, runtimes, steps)]
         keys = [self.keys[False]] * len(lines)
-        val = {}
-        for step in range(first + self.eval_every - 1 - first % self.eval_every, steps.stop, self.eval_every):
-            val[step - first] = ()
+        evals = set(range(-(first + 1) % self.eval_every, len(lines), self.eval_every))  # see is_eval
         if self.planned - 1 in steps:
-            val[self.planned - 1 - first] = ()
-        for i in sorted(val):
+            evals.add(self.planned - 1 - first)
+        val = {}
+        for i in sorted(evals):
             step = first + i
             val[i] = self._val(ts[i], ps[i], step in bad, rng)
             lines[i] = self.templates[True] % (*(c[i] for c in columns), *val[i], times[i], runtimes[i], step)
@@ -279,9 +273,11 @@ def _train(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Trace
     curve = TrainingCurve(task, spec.config, planned, diverge_at=spec.steps - 40 if fails_on_nan else None)
     steps = spec.steps
     console = _train_header(spec, task, curve, rng, start)
-    pace, rand = curve.row_seconds, rng.random
-    times = list(accumulate((pace * (0.95 + 0.1 * rand()) * (7 if curve.is_eval(i) else 1)  # + validation
-                             for i in range(steps)), initial=start + rng.uniform(8, 40)))[1:]
+    pace, rand, every = curve.row_seconds, rng.random, curve.eval_every
+    durations = [pace * (0.95 + 0.1 * rand()) for _ in range(steps)]
+    for i in range(every - 1, steps, every):
+        durations[i] *= 7  # the validation pass
+    times = list(accumulate(durations, initial=start + rng.uniform(8, 40)))[1:]
     block = curve.block(0, times, [t - start for t in times], rng)
     progress_every = max(10, steps // 40)
     best, best_step = -1.0, None
@@ -304,7 +300,7 @@ def _train(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Trace
         summary[f"best_val_{task.metric}"] = best
         summary["best_step"] = best_step
     return Trace(block.lines, block.keys, _system(spec, rng, start, end, busy=True), console, summary,
-                 start, end, exitcode, best_step)
+                 start, end, exitcode)
 
 
 def _train_header(spec: RunSpec, task: Task, curve: TrainingCurve, rng: random.Random,
@@ -475,9 +471,9 @@ def system_row(gpus: int, busy: bool, rng: random.Random, sent: int, recv: int) 
 
 
 def _system(spec: RunSpec, rng: random.Random, start: float, end: float, busy: bool) -> list[str]:
-    # the SDK samples every 15 s; long runs are thinned to about 120 rows to keep the demo small
+    # the SDK samples every 15 s; longer runs get one row per 20 history rows, to keep the demo small
     gpus = spec.config.get("gpus", 1) if busy else 0
-    interval = max(15.0, (end - start) / 120)
+    interval = max(15.0, (end - start) / max(2, spec.steps // 20))
     template, rows = system_template(gpus), []
     sent = recv = 0
     t = start + rng.uniform(0, 2)

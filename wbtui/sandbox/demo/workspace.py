@@ -264,20 +264,14 @@ class Workspace:
 def build(sandbox: Sandbox) -> None:
     """Users, teams, projects and their runs (call inside one transaction)."""
     store = sandbox.store
-    admin = store.one("SELECT * FROM users WHERE admin = 1 ORDER BY id LIMIT 1")
-    store.execute("UPDATE users SET created_at = ? WHERE id = ?", (iso(-400 * DAY), admin["id"]))
-    for i, (username, name, email) in enumerate(COLLEAGUES):
-        user = accounts.create_user(store, username=username, name=name, email=email)
-        _backdate(store, "users", user["id"], iso(-300 * DAY + i * 11 * DAY))
+    for username, name, email in COLLEAGUES:
+        accounts.create_user(store, username=username, name=name, email=email)
     users = {r["username"]: r for r in store.query("SELECT * FROM users")}
     for name, members in TEAMS.items():
         team = accounts.create_team(store, name, users[members[0][0]]["id"], "ENTITY_WRITE")
         for username, role in members[1:]:
             accounts.add_member(store, team["id"], users[username]["id"], role)
-        _backdate(store, "entities", team["id"], iso(-200 * DAY))
-    entity_ts = iso(-200 * DAY)
-    store.execute("UPDATE members SET created_at = ?", (entity_ts,))
-    store.execute("UPDATE entities SET created_at = ? WHERE is_team = 0", (iso(-300 * DAY),))
+    _move_accounts_to_demo_time(store, ["admin", *(u for u, _, _ in COLLEAGUES)], list(TEAMS))
     for plan in PROJECTS:
         owner = accounts.Viewer(users[plan.users[0]], admin_mode=True)
         project, _ = accounts.upsert_project(store, owner, plan.entity, plan.name, description=plan.description,
@@ -287,8 +281,19 @@ def build(sandbox: Sandbox) -> None:
         make_runs(sandbox, project["id"], plan_runs(plan))
 
 
-def _backdate(store: Store, table: str, row_id: int, when: str) -> None:
-    store.execute(f"UPDATE {table} SET created_at = ? WHERE id = ?", (when, row_id))
+def _move_accounts_to_demo_time(store: Store, usernames: list[str], teams: list[str]) -> None:
+    """The accounts helpers stamp the real time; the demo's people joined well before its runs."""
+    for i, username in enumerate(usernames):
+        when = iso(-400 * DAY + i * 11 * DAY)
+        store.execute("UPDATE users SET created_at = ? WHERE username = ?", (when, username))
+        store.execute("UPDATE entities SET created_at = ? WHERE name = ?", (when, username))
+    for team in teams:
+        store.execute("UPDATE entities SET created_at = ? WHERE name = ?", (iso(-200 * DAY), team))
+        store.execute("UPDATE members SET created_at = ? WHERE entity_id = (SELECT id FROM entities WHERE name = ?)",
+                      (iso(-200 * DAY), team))
+    store.execute("UPDATE members SET created_at = (SELECT created_at FROM users WHERE users.id = members.user_id)"
+                  " WHERE entity_id IN (SELECT id FROM entities WHERE is_team = 0 AND name IN"
+                  f" ({','.join('?' * len(usernames))}))", usernames)
 
 
 def run_id(rng: random.Random) -> str:
@@ -339,7 +344,7 @@ def _spec(plan: ProjectPlan, exp: Experiment, k: int, rng: random.Random, start:
         name = _train_name(config)
     lo, hi = exp.steps
     steps = planned = rng.randint(lo, hi)
-    state = _draw(rng, STATE_ODDS)
+    state = draw_state(rng)
     if exp.job_type == "train" and outlook(task, config).diverges:
         state = "failed" if k % 2 == 0 else "finished"  # diverges: NaN check stops it, or it logs NaN to the end
         planned = max(planned, 2400)
@@ -407,13 +412,14 @@ def _preprocess_config(plan: ProjectPlan, k: int) -> dict[str, Any]:
     return config | {"image_format": "jpeg", "quality": 95}
 
 
-def _draw(rng: random.Random, odds: tuple[tuple[str, float], ...]) -> str:
+def draw_state(rng: random.Random) -> str:
+    """A run's final state, at the demo's odds."""
     x = rng.random()
-    for value, p in odds:
+    for state, p in STATE_ODDS:
         if x < p:
-            return value
+            return state
         x -= p
-    return odds[0][0]
+    return STATE_ODDS[0][0]
 
 
 RUN_NOTES = {
