@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rich.text import Text
@@ -18,6 +19,8 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
 from .base import View
 
+FIRST_PAGE = 100
+ROW_SLICE = 100
 # column key -> (label, width, the server's order key or None when it cannot sort by it)
 BASE_COLUMNS: dict[str, tuple[str, int, str | None]] = {
     "name": ("Name", 24, "display_name"),
@@ -94,6 +97,8 @@ class RunsView(View):
         self.keys: dict[str, list[str]] = {"config": [], "summary": []}
         self._paginator = None
         self._cursor: str | None = None
+        self.total: int | None = None
+        self._fetching = False
 
     @property
     def heading(self) -> str:
@@ -131,18 +136,19 @@ class RunsView(View):
         extra = [c for c in self.columns if c not in BASE_COLUMNS]
         summary_keys = ["_runtime"] + [c.partition(":")[2] for c in extra if c.startswith("summary:")]
         config_keys = [c.partition(":")[2] for c in extra if c.startswith("config:")]
-        self._paginator = self.api.runs(
-            f"{self.ref.entity}/{self.ref.project}",
-            filters=self._effective_filters(), order=self.order,
-            per_page=self.app.settings.runs_page_size,  # type: ignore[attr-defined]
-            summary_keys=summary_keys, config_keys=config_keys or None,
-        )
-        page = await self._paginator.first_page()
+        query = dict(path=f"{self.ref.entity}/{self.ref.project}", filters=self._effective_filters(),
+                     order=self.order, summary_keys=summary_keys, config_keys=config_keys or None)
+        # A small first page shows rows at once; the rest come in big pages from its cursor.
+        first = self.api.runs(**query, per_page=FIRST_PAGE)
+        page = await first.first_page()
+        self.total = first.total
+        self._paginator = self.api.runs(**query, per_page=self.app.settings.runs_page_size,  # type: ignore[attr-defined]
+                                        start=page.cursor)
+        self._fetching = False  # a fetch for the previous list may still run: its page is dropped
         table.clear()
         table.empty_text = "No runs match this filter." if self.filters else "No runs in this project yet."
         self._cursor = page.cursor
-        table.add_rows([run_row(run, self.columns) for run in page.items], has_more=page.has_next)
-        self._show_status()
+        await self._add(page.items, page.has_next)
         self._load_keys()
 
     @work(group="keys", exclusive=True, exit_on_error=False)
@@ -156,20 +162,37 @@ class RunsView(View):
     @on(PagedTable.NeedMore)
     def _need_more(self, event: PagedTable.NeedMore) -> None:
         event.stop()
-        self._load_more()
+        if not self._fetching:
+            self._load_more()
 
-    @work(group="more", exclusive=True, exit_on_error=False)
+    @work(group="more", exit_on_error=False)
     async def _load_more(self) -> None:
-        if self._paginator is None or self._cursor is None:
+        paginator, cursor = self._paginator, self._cursor
+        if paginator is None or cursor is None:
             return
-        page = await self._paginator.page(self._cursor)
-        self._cursor = page.cursor
-        self.table.add_rows([run_row(run, self.columns) for run in page.items], has_more=page.has_next)
+        self._fetching = True
+        try:
+            page = await paginator.page(cursor)
+        finally:
+            self._fetching = False
+        if paginator is self._paginator:  # not a page of a list that was since reloaded
+            self._cursor = page.cursor
+            await self._add(page.items, page.has_next)
+
+    async def _add(self, runs: list[Run], has_more: bool) -> None:
+        """Rows in slices, letting keys through between them: a page can hold 1,000 runs."""
+        paginator = self._paginator
+        for start in range(0, max(len(runs), 1), ROW_SLICE):
+            await asyncio.sleep(0)
+            if paginator is not self._paginator:
+                return
+            rows = [run_row(run, self.columns) for run in runs[start:start + ROW_SLICE]]
+            self.table.add_rows(rows, has_more=has_more or start + ROW_SLICE < len(runs))
         self._show_status()
 
     def _show_status(self) -> None:
         table = self.table
-        total = self._paginator.total if self._paginator else None
+        total = self.total
         shown = f"{len(table.rows):,} of {total:,}" if total is not None else f"{len(table.rows):,}"
         parts = [f"{shown} runs", f"sort {self.order}"]
         if self.filter_text:

@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -39,7 +40,7 @@ class Cell(NamedTuple):
     tone: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cheap cache key
 class Row:
     key: str
     cells: tuple[Cell, ...]
@@ -152,11 +153,14 @@ class PagedTable(ScrollView, can_focus=True):
         self.marked: set[str] = set()
         self.empty_text = "Nothing here."
         self._more_requested = False
+        self._styles: dict[str, Style] = {}
+        self._strips: LRUCache[tuple[Row, bool, bool], Strip] = LRUCache(2000)
 
     # -- data from the owner ---------------------------------------------------------------
 
     def set_columns(self, columns: list[Column]) -> None:
         self.columns = list(columns)
+        self._strips.clear()
         self.cursor_column = min(self.cursor_column, max(len(self.columns) - 1, 0))
         self._resize()
 
@@ -229,16 +233,26 @@ class PagedTable(ScrollView, can_focus=True):
 
     # -- rendering --------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._strips.clear()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
-        base = self.rich_style
+        base = self._style("")
         if y == 0:
             strip = self._header_strip()
         else:
             index = scroll_y + y - 1
             if index < len(self.rows):
-                strip = self._row_strip(index)
+                row = self.rows[index]
+                # rows are drawn again on every scroll: keep the strips of what did not change
+                key = (row, index == self.cursor_row, row.key in self.marked)
+                strip = self._strips.get(key)
+                if strip is None:
+                    strip = self._strips[key] = self._row_strip(index)
             elif index == len(self.rows) and (self.has_more or not self.rows):
                 text = "loading…" if self.has_more else self.empty_text
                 strip = Strip([Segment("  " + text, self._style("muted"))])
@@ -247,7 +261,12 @@ class PagedTable(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, y)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"paged-table--{name}")
+        """A component class's style ("" for the widget's own), computed once per theme."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(f"paged-table--{name}")
+            self._styles[name] = style
+        return style
 
     def _header_strip(self) -> Strip:
         header = self._style("header")
@@ -265,7 +284,7 @@ class PagedTable(ScrollView, can_focus=True):
 
     def _row_strip(self, index: int) -> Strip:
         row = self.rows[index]
-        base = self.rich_style
+        base = self._style("")
         marked = row.key in self.marked
         if marked:
             base += self._style("marked")
