@@ -153,10 +153,29 @@ def build_subcommands() -> argparse.ArgumentParser:
     _tui_options(demo)
     demo.set_defaults(func=_run_demo)
     _sandbox_parser(sub)
+    keys = sub.add_parser("keys", help="list every key binding and its id (for [keymap] in config.toml)")
+    keys.set_defaults(func=_print_keys)
+    where = sub.add_parser("paths", help="where wbtui reads and writes (config, data, demo)")
+    where.set_defaults(func=_print_paths)
     return parser
 
 
-SUBCOMMANDS = ("demo", "sandbox")
+def _print_keys(args: argparse.Namespace) -> int:
+    from .tui.keys import table
+
+    print(table())
+    return 0
+
+
+def _print_paths(args: argparse.Namespace) -> int:
+    from . import config
+
+    for name, path in config.paths().items():
+        print(f"{name}: {path}")
+    return 0
+
+
+SUBCOMMANDS = ("demo", "sandbox", "keys", "paths")
 
 
 def main(argv: list[str] | None = None) -> int:
