@@ -50,7 +50,8 @@ def test_empty_operation_name_gzip_bodies_and_standard_errors(sandbox):
 def test_re_sent_file_stream_chunks_are_stored_once(sandbox, project_name):
     post(sandbox, {"query": UPSERT, "variables": {"name": "fs1", "project": project_name, "entity": "admin"}})
     path = f"admin/{project_name}/fs1"
-    chunk = {"files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0, "a": 1}', '{"_step": 1, "a": 2}']},
+    rows = ['{"_step": 0, "a": 1}', '{"_step": 1, "a": 2}']
+    chunk = {"files": {"wandb-history.jsonl": {"offset": 0, "content": rows},
                        "output.log": {"offset": 0, "content": ["2026-01-01T00:00:00.000001 hi"]}}}
     for _ in range(3):
         assert stream(sandbox, path, chunk).json() == {"exitcode": None, "limits": {}}
@@ -81,7 +82,8 @@ def test_file_stream_needs_the_key_and_an_existing_run(sandbox):
 def test_storage_urls_are_signed_per_method(sandbox, project_name):
     post(sandbox, {"query": UPSERT, "variables": {"name": "up1", "project": project_name, "entity": "admin"}})
     r = post(sandbox, {"query": """mutation($e: String!, $p: String!, $r: String!, $f: [String!]!) {
-        createRunFiles(input: {entityName: $e, projectName: $p, runName: $r, files: $f}) { files { name uploadUrl } } }""",
+        createRunFiles(input: {entityName: $e, projectName: $p, runName: $r, files: $f}) {
+          files { name uploadUrl } } }""",
                        "variables": {"e": "admin", "p": project_name, "r": "up1", "f": ["a/b.txt"]}})
     url = r.json()["data"]["createRunFiles"]["files"][0]["uploadUrl"]
     assert sandbox.api_key not in url
@@ -91,7 +93,8 @@ def test_storage_urls_are_signed_per_method(sandbox, project_name):
     assert httpx.get(url).status_code == 403  # an upload URL does not download
     assert httpx.put(url, content=b"hello").status_code == 200
     files = post(sandbox, {"query": """query($p: String!) { project(name: $p, entityName: "admin") {
-        run(name: "up1") { files { edges { node { name sizeBytes directUrl } } } } } }""", "variables": {"p": project_name}})
+        run(name: "up1") { files { edges { node { name sizeBytes directUrl } } } } } }""",
+                           "variables": {"p": project_name}})
     node = files.json()["data"]["project"]["run"]["files"]["edges"][0]["node"]
     assert (node["name"], node["sizeBytes"]) == ("a/b.txt", 5)
     assert httpx.get(node["directUrl"]).content == b"hello"
@@ -118,12 +121,12 @@ def test_no_api_key_in_responses_or_logs(sandbox, make_user, caplog, project_nam
 
 def test_data_survives_a_restart(tmp_path):
     with SandboxServer(tmp_path) as first:
-        key, url = first.api_key, first.url
+        key = first.api_key
         post(first, {"query": UPSERT, "variables": {"name": "dur1", "project": "p", "entity": "admin"}})
         stream(first, "admin/p/dur1", {"files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0}']}}})
     with SandboxServer(tmp_path) as second:
         assert second.api_key == key and second.sandbox.new_admin_key is False
-        r = post(second, {"query": '{ project(name: "p", entityName: "admin") { run(name: "dur1") { historyLineCount } } }'})
+        r = post(second, {"query": '{ project(name: "p") { run(name: "dur1") { historyLineCount } } }'})
         assert r.json()["data"]["project"]["run"] == {"historyLineCount": 1}
     assert stat.S_IMODE(os.stat(tmp_path / "admin-api-key").st_mode) == 0o600
 

@@ -23,7 +23,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
 from . import accounts, artifacts, filestream, launch, resolvers, runs

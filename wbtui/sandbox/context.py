@@ -9,8 +9,8 @@ from graphql import GraphQLResolveInfo
 
 from . import accounts
 from .accounts import SandboxError, Viewer
-from .store import Row, Store
 from .storage import Storage
+from .store import Row, Store
 
 
 @dataclass
