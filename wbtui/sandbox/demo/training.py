@@ -203,13 +203,15 @@ class TrainingCurve:
         # as real loss curves are (0 <= p <= 1)
         ps = [(1 - (1 + rate * t) ** -0.7) * norm for t in ts]
         fit = [chance + span * p ** 0.9 for p in ps]
-        inv = 1 / (1 - chance)
-        loss = [(floor + top * (1 - (m - chance) * inv) ** 1.6) * (1 + 0.11 * (1.2 - p) * (rand() + rand() - 1.0))
-                for m, p in zip(fit, ps)]  # see _loss_for
-        amp = 0.03 * (1 - chance)
-        metric = [m + amp * (rand() + rand() - 1.0) for m in fit]
+        # batch noise: a batch with a higher loss has a lower accuracy
+        noise = [rand() + rand() - 1.0 for _ in ts]
+        inv, amp = 1 / (1 - chance), 0.03 * (1 - chance)
+        loss = [(floor + top * (1 - (m - chance) * inv) ** 1.6) * (1 + 0.11 * (1.2 - p) * e)
+                for m, p, e in zip(fit, ps, noise)]  # see _loss_for
+        metric = [m - amp * e for m, e in zip(fit, noise)]
         metric = [(m if m < 1.0 else 1.0) if m > 0.0 else 0.0 for m in metric]
-        grad = [(0.35 + 2.2 * (1 - p)) * (0.7 + 0.6 * rand()) * (4.0 if rand() < 0.004 else 1.0) for p in ps]
+        grad = [(0.35 + 2.2 * (1 - p)) * (0.7 + 0.6 * u) * (4.0 if u > 0.996 else 1.0)  # with rare spikes
+                for p, u in zip(ps, [rand() for _ in ts])]
         lr = learning_rates(self.config, ts)
         epoch = [t * self.epochs for t in ts]
         throughput = [self.throughput * (0.96 + 0.08 * rand()) for _ in ts]
