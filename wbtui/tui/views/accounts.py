@@ -10,9 +10,8 @@ from textual.widgets import Input, Static
 from ...core.models import Member, Team, User
 from ..refs import Kind, Ref
 from ..text import plain
-from ..widgets.paged_table import Cell, Column, PagedTable, Row
-from .base import View
-from .listing import ListView
+from ..widgets.paged_table import Cell, Column, Row
+from .listing import ListView, counted
 
 
 def role(member: Member) -> str:
@@ -67,10 +66,11 @@ async def _members(team: Team) -> list[Member]:
     return sorted(team.members, key=lambda m: (role(m) != "admin", (m.username or "").lower()))
 
 
-class UsersView(View):
+class UsersView(ListView[User]):
     HELP = "Find users by name, username or email (admins only); Enter on a user opens their entity."
     COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 18), Column("email", "Email", 28),
                Column("admin", "Admin", 5), Column("teams", "Teams", 24)]
+    NOUN = "users"
 
     def __init__(self, ref: Ref) -> None:
         super().__init__(ref)
@@ -80,23 +80,22 @@ class UsersView(View):
     def heading(self) -> str:
         return "Users"
 
-    def compose_body(self) -> ComposeResult:
+    def compose_header(self) -> ComposeResult:
         yield Input(placeholder="name, username or email · Enter searches", id="user-search")
-        yield Static("", classes="status")
-        yield PagedTable(classes="view-body", sortable=False, markable=False)
 
     def focus_first(self) -> None:
         self.query_one("#user-search", Input).focus()
 
-    async def load(self) -> None:
-        table = self.query_one(PagedTable)
-        table.set_columns(self.COLUMNS)
-        users = await self.api.users(self.query_text)
-        table.clear()
-        table.empty_text = f"No user matches '{self.query_text}'." if self.query_text else "No users."
-        table.add_rows([self.make_row(u) for u in users], has_more=False)
-        found = f"{len(users):,} users" + (f" matching '{self.query_text}'" if self.query_text else "")
-        self.query_one(".status", Static).update(Text(plain(found + " · Enter on a user opens their entity")))
+    @property
+    def empty_text(self) -> str:
+        return f"No user matches '{self.query_text}'." if self.query_text else "No users."
+
+    def source(self):
+        return self.api.users(self.query_text)
+
+    def show_status(self, extra: str = "") -> None:
+        super().show_status(" · ".join(filter(None, [f"matching '{self.query_text}'" if self.query_text else "", extra,
+                                                     "Enter on a user opens their entity"])))
 
     def make_row(self, user: User) -> Row:
         cells = (Cell(plain(user.username)), Cell(plain(user.name)), Cell(plain(user.email)),
@@ -108,11 +107,8 @@ class UsersView(View):
         event.stop()
         self.query_text = event.value.strip()
         self.reload()
-        self.query_one(PagedTable).focus()
+        self.table.focus()
 
-    @on(PagedTable.Selected)
-    def _open(self, event: PagedTable.Selected) -> None:
-        event.stop()
-        user: User = event.row.data  # type: ignore[assignment]
-        if user.username:
-            self.screen.open(Ref(Kind.ENTITY, user.entity or user.username), focus=True)  # type: ignore[attr-defined]
+    def open_ref(self, row: Row) -> Ref | None:
+        user: User = row.data  # type: ignore[assignment]
+        return Ref(Kind.ENTITY, user.entity or user.username) if (user.entity or user.username) else None

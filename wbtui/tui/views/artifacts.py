@@ -67,7 +67,7 @@ class ArtifactsView(ListView[ArtifactType]):
 class ArtifactTypeView(ListView[ArtifactCollection]):
     HELP = "The collections of an artifact type: versions, aliases, tags; Enter opens one."
     COLUMNS = [Column("name", "Collection", 24), Column("versions", "Versions", 8, True),
-               Column("aliases", "Aliases", 20), Column("tags", "Tags", 12), Column("created", "Created", 16),
+               Column("aliases", "Aliases", 26), Column("tags", "Tags", 10), Column("created", "Created", 16),
                Column("description", "Description", 30)]
     NOUN = "collections"
     EMPTY = "No collections of this type."
@@ -103,9 +103,9 @@ class ArtifactTypeView(ListView[ArtifactCollection]):
 
 class CollectionView(ListView[Artifact]):
     HELP = "The versions of an artifact collection; Enter opens a version."
-    COLUMNS = [Column("version", "Version", 7), Column("aliases", "Aliases", 18), Column("tags", "Tags", 10),
+    COLUMNS = [Column("version", "Version", 7), Column("aliases", "Aliases", 20), Column("run", "Logged by", 22),
                Column("size", "Size", 9, True), Column("files", "Files", 6, True), Column("created", "Created", 16),
-               Column("run", "Logged by", 24)]
+               Column("tags", "Tags", 12)]
     NOUN = "versions"
     EMPTY = "This collection has no committed versions."
 
@@ -137,9 +137,9 @@ class CollectionView(ListView[Artifact]):
         self.query_one(".summary", Static).update(summary)
 
     def make_row(self, item: Artifact, logged_by: str = "…") -> Row:
-        cells = (Cell(item.version), Cell(plain(", ".join(item.aliases))), Cell(plain(", ".join(item.tags))),
-                 Cell(size(item.size)), Cell(f"{item.file_count:,}"), Cell(when(item.created_at)),
-                 Cell(plain(logged_by), "muted" if logged_by == "…" else ""))
+        cells = (Cell(item.version), Cell(plain(", ".join(item.aliases))),
+                 Cell(plain(logged_by), "muted" if logged_by == "…" else ""), Cell(size(item.size)),
+                 Cell(f"{item.file_count:,}"), Cell(when(item.created_at)), Cell(plain(", ".join(item.tags))))
         return Row(item.version, cells, item)
 
     async def details(self, items: list[Artifact]) -> None:

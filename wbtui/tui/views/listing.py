@@ -155,6 +155,11 @@ class ListView(View, Generic[T]):
     def focus_first(self) -> None:
         self.table.focus()
 
+    @property
+    def empty_text(self) -> str:
+        """What the table says when the list is empty."""
+        return self.EMPTY
+
     def source(self) -> Paginator[T] | Awaitable[Paginator[T] | Iterable[T]]:
         """The paginator of the list, or a coroutine giving it (or a plain list)."""
         raise NotImplementedError
@@ -171,7 +176,7 @@ class ListView(View, Generic[T]):
     async def load(self) -> None:
         table = self.table
         table.set_columns(self.COLUMNS)
-        table.empty_text = self.EMPTY
+        table.empty_text = self.empty_text
         feed: Feed[T] = Feed(table, self.make_row)
         if self.feed is not None:
             feed.needle = self.feed.needle

@@ -1,0 +1,60 @@
+"""Helpers of the TUI's pilot tests: the seeded sandbox, the app on it, and the screen as text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from wbtui.config import Settings
+from wbtui.core import Api
+from wbtui.tui.app import WbtuiApp
+from wbtui.tui.refs import Kind, Ref
+
+
+@dataclass
+class TuiSeed:
+    url: str
+    key: str
+    entity: str
+    project: str
+    markup: str
+    stages: dict[str, dict[str, Any]]
+
+    def need(self, stage: str) -> dict[str, Any]:
+        """The stage's output; skip when the sandbox could not take it (yet)."""
+        out = self.stages[stage]
+        if "error" in out:
+            last = out["error"].strip().splitlines()[-1]
+            pytest.skip(f"the sandbox could not take the {stage} seed from the official SDK: {last}")
+        return out
+
+    def app(self, url: str | None = None, **api_options: Any) -> WbtuiApp:
+        """The app on the sandbox (or on `url`), as `wbtui` starts it after `wandb login`."""
+        options = {"timeout": 20} | api_options
+        return WbtuiApp(Settings(), lambda: Api(api_key=self.key, overrides={"base_url": url or self.url}, **options))
+
+
+def screen_text(app: WbtuiApp) -> str:
+    """What the terminal shows, as plain text (styles dropped, markup never interpreted)."""
+    return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
+
+
+async def settle(pilot: Any, rounds: int = 3) -> None:
+    """Wait until every worker (loads, then the details they start) has finished."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.05)
+
+
+async def open_ref(pilot: Any, ref: Ref) -> None:
+    """Open a view as the tree or `:` would, with focus in it, and wait for its data."""
+    await settle(pilot)
+    pilot.app.screen.open(ref, focus=True)
+    await pilot.pause()
+    await settle(pilot)
+
+
+def ref(kind: Kind, seed: TuiSeed, name: str = "", parent: str = "", project: str | None = None) -> Ref:
+    return Ref(kind, seed.entity, seed.project if project is None else project, name, parent=parent)
