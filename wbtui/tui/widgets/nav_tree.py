@@ -57,6 +57,21 @@ class NavTree(Tree[Ref]):
     def on_mount(self) -> None:
         self.load_roots()
 
+    def action_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.expand()
+
+    def action_collapse(self) -> None:
+        """Collapse the node, or go up to its parent when it is collapsed already."""
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
     @work(exclusive=True, group="tree-roots", exit_on_error=False)
     async def load_roots(self) -> None:
         self.loading = True
