@@ -78,8 +78,11 @@ async def open_form(pilot, form: str, /, **values: str) -> FormScreen:
     screen = await browser(pilot)
     screen.open_form(form, **values)
     await until(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    form = pilot.app.screen
+    # the form focuses its first field after a refresh: type only then, as a person would
+    await until(pilot, lambda: form.focused is not None or form.busy)
     await pilot.pause()
-    return pilot.app.screen
+    return form
 
 
 async def type_into(pilot, widget_id: str, text: str, *, clear: bool = True) -> None:

@@ -122,7 +122,7 @@ class FormScreen(ModalScreen[Created | None]):
                 tooltip="Show the equivalent official wandb call (y copies it)"),
     ]
 
-    busy: reactive[bool] = reactive(False)
+    busy: reactive[bool] = reactive(False, init=False)
 
     def __init__(self, **values: str) -> None:
         super().__init__()
@@ -159,9 +159,6 @@ class FormScreen(ModalScreen[Created | None]):
             self.app.notify("Read-only mode: writes are turned off", severity="warning")
             self.dismiss(None)
             return
-        self.query_one(CallPreview).display = False
-        for error in self.query(".field-error"):
-            error.display = False
         self.outcome("")
         self.call_after_refresh(self.focus_first)
         self.schedule_check()
@@ -358,6 +355,7 @@ class FormScreen(ModalScreen[Created | None]):
     def action_toggle_call(self) -> None:
         preview = self.query_one(CallPreview)
         preview.display = not preview.display
+        self.query_one(".form").set_class(preview.display, "-call")
         if preview.display:
             self._refresh_call()
             preview.focus()

@@ -73,7 +73,8 @@ class ConfigEditor(Vertical):
             yield Label("Format", classes="field-label")
             yield choice([("JSON", "json"), ("YAML", "yaml")], self.fmt, id=f"{self.id}-format")
         yield TextArea(rules.dump_config(self._initial, self.fmt), id=f"{self.id}-text", classes="config-text",
-                       tab_behavior="focus", show_line_numbers=True, soft_wrap=False)
+                       tab_behavior="focus", show_line_numbers=True, soft_wrap=False,
+                       placeholder='the resource\'s arguments, e.g. {"image": "{{image}}"}')
 
     @property
     def text(self) -> str:

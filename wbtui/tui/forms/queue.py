@@ -42,9 +42,9 @@ class QueueFormBase(FormScreen):
                     name="resource")
         yield Field("Priorities", choice(self.PRIORITIES, v.get("prioritization", self.PRIORITIES[0][1]),
                                          id="prioritization"), name="prioritization")
-        yield Field("Config", name="config", hint='the resource\'s arguments; {{var}} marks a template variable')
+        yield Field("Config", name="config")
         yield ConfigEditor(config, v.get("format", "json"), id="config")
-        yield Field("Variables", name="variables", hint="one schema per {{var}}; enum: comma-separated values")
+        yield Field("Variables", name="variables", hint="one schema per {{var}}")
         yield VariablesEditor(id="variables")
 
     # -- values ---------------------------------------------------------------------------------
@@ -208,8 +208,6 @@ class EditQueueForm(QueueFormBase):
         await body.mount(editor)
         for label, address in links:
             editor.add(label=label, url=address)
-        for error in self.query(".field-error"):
-            error.display = False
         self.busy = False
         self.focus_first()
 

@@ -168,7 +168,7 @@ def parse_config(text: str, fmt: str) -> dict[str, Any]:
 def dump_config(data: Any, fmt: str) -> str:
     if fmt == "yaml":
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True) if data else ""
-    return json.dumps(data, indent=2, ensure_ascii=False) if data else "{}"
+    return json.dumps(data, indent=2, ensure_ascii=False) if data else ""
 
 
 def placeholders(config: Any) -> tuple[set[str], list[str]]:
