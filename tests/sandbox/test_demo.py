@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from wbtui.sandbox import demo
 from wbtui.sandbox.app import Sandbox
@@ -139,6 +140,8 @@ def test_run_files_are_stored_as_the_sdk_uploads_them(demo_sandbox, store):
             data = storage.path(f"runs/{run['id']}/{name}").read_bytes()
             assert f["uploaded"] == 1 and f["size"] == len(data)
             assert f["md5"] == base64.b64encode(hashlib.md5(data).digest()).decode()
+        if "config.yaml" in files:
+            assert yaml.safe_load(storage.path(f"runs/{run['id']}/config.yaml").read_text()) == json.loads(run["config"])
         meta = json.loads(storage.path(f"runs/{run['id']}/wandb-metadata.json").read_text())
         assert meta["host"] == run["host"] and meta["git"]["commit"] == run["commit_hash"]
         assert meta["os"].startswith("Linux") and meta["python"].startswith("CPython")

@@ -394,27 +394,30 @@ def _preprocess(spec: RunSpec, task: Task, rng: random.Random, start: float) -> 
     keys = ("shard", "examples", "filtered", "examples_per_sec", "mb_written", "_timestamp", "_runtime", "_step")
     template = _template(keys, {"shard": "%d", "examples": "%d", "filtered": "%d", "_timestamp": "%.3f",
                                 "_runtime": "%.3f", "_step": "%d"})
-    per_shard, history, console = rng.randint(900, 1400), [], []
-    clock, examples, filtered, mb = start + rng.uniform(3, 9), 0, 0, 0.0
-    console.append((start + 1, "", f"Preprocessing {task.dataset} into {spec.planned or spec.steps} shards with"
-                                   f" {spec.config.get('num_workers', 32)} workers"))
-    for step in range(spec.steps):
-        n = per_shard + rng.randint(-40, 40)
-        dropped = max(0, int(rng.gauss(n * 0.012, 3)))
-        seconds = n / rng.uniform(2600, 3400)
-        clock += seconds
-        examples, filtered, mb = examples + n - dropped, filtered + dropped, mb + n * rng.uniform(0.09, 0.11)
-        history.append(template % (step, examples, filtered, (n - dropped) / seconds, mb, clock, clock - start, step))
-        if step % max(1, spec.steps // 25) == 0:
-            console.append((clock, "", f"shard {step:05d}/{spec.planned or spec.steps:05d}: {n - dropped:,} examples"
-                                       f" ({dropped} filtered: corrupt or duplicate) -> {mb / 1024:.2f} GiB"))
-    exitcode = _finish(spec, console, clock, f"Done: {examples:,} examples, {filtered:,} filtered, {mb / 1024:.2f} GiB",
+    per_shard, rand, steps = rng.randint(900, 1400), rng.random, range(spec.steps)
+    sizes = [per_shard - 40 + int(81 * rand()) for _ in steps]
+    dropped = [int(n * 0.024 * rand()) for n in sizes]  # corrupt or duplicate records
+    kept = [n - d for n, d in zip(sizes, dropped)]
+    seconds = [n / (2600 + 800 * rand()) for n in sizes]
+    times = list(accumulate(seconds, initial=start + rng.uniform(3, 9)))[1:]
+    examples, filtered = list(accumulate(kept)), list(accumulate(dropped))
+    mb = list(accumulate(n * (0.09 + 0.02 * rand()) for n in sizes))
+    history = [template % row for row in zip(steps, examples, filtered, [k / s for k, s in zip(kept, seconds)], mb,
+                                             times, [t - start for t in times], steps)]
+    planned = spec.planned or spec.steps
+    console = [(start + 1, "", f"Preprocessing {task.dataset} into {planned} shards with"
+                               f" {spec.config.get('num_workers', 32)} workers")]
+    console += [(times[i], "", f"shard {i:05d}/{planned:05d}: {kept[i]:,} examples ({dropped[i]} filtered: corrupt"
+                               f" or duplicate) -> {mb[i] / 1024:.2f} GiB") for i in range(0, spec.steps, max(1, spec.steps // 25))]
+    end = times[-1]
+    exitcode = _finish(spec, console, end, f"Done: {examples[-1]:,} examples, {filtered[-1]:,} filtered,"
+                                           f" {mb[-1] / 1024:.2f} GiB",
                        [f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line 88, in <module>',
                         "    write_shard(out_dir, shard, records)",
                         f"OSError: [Errno 28] No space left on device: '/scratch/{task.dataset}'"])
     keysets = [keys] * len(history)
-    return Trace(history, keysets, _system(spec, rng, start, clock, busy=False), console,
-                 _summary(history, keysets, start, clock), start, clock, exitcode)
+    return Trace(history, keysets, _system(spec, rng, start, end, busy=False), console,
+                 _summary(history, keysets, start, end), start, end, exitcode)
 
 
 def _evaluate(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Trace:
@@ -422,27 +425,29 @@ def _evaluate(spec: RunSpec, task: Task, rng: random.Random, start: float) -> Tr
     keys = ("batch", metric, "loss", "latency_ms", "_timestamp", "_runtime", "_step")
     template = _template(keys, {"batch": "%d", "_timestamp": "%.3f", "_runtime": "%.3f", "_step": "%d"})
     truth = task.archs[spec.config["arch"]][0] - rng.uniform(0.0, 0.02)  # the checkpoint is not the very best
+    rand, steps = rng.random, range(spec.steps)
+    scores = [truth + 0.1 * (rand() + rand() - 1.0) for _ in steps]
+    scores = [(s if s < 1.0 else 1.0) if s > 0.0 else 0.0 for s in scores]
+    losses = [_loss_for(task, s) * (0.94 + 0.12 * rand()) for s in scores]
+    latency = [42 * (0.8 + 0.4 * u) * (1.6 if u > 0.98 else 1.0) for u in [rand() for _ in steps]]  # some slow
+    times = list(accumulate((ms * 0.008 for ms in latency), initial=start + rng.uniform(5, 15)))[1:]
+    accuracy = [total / (i + 1) for i, total in enumerate(accumulate(scores))]  # running means
+    loss = [total / (i + 1) for i, total in enumerate(accumulate(losses))]
+    history = [template % row for row in zip(steps, accuracy, loss, latency, times, [t - start for t in times], steps)]
     batches = spec.planned or spec.steps
-    history, console = [], [(start + 1, "", f"Evaluating {spec.config.get('checkpoint', 'model')} on"
-                                            f" {spec.config.get('eval_set', task.dataset)} ({batches} batches)")]
-    clock, total, loss_total, rand = start + rng.uniform(5, 15), 0.0, 0.0, rng.random
-    for step in range(spec.steps):
-        score = _clip(truth + 0.1 * (rand() + rand() - 1.0), 0.0, 1.0)
-        total += score
-        loss_total += _loss_for(task, score) * (0.94 + 0.12 * rand())
-        latency = 42 * (0.8 + 0.4 * rand()) * (1.6 if rand() < 0.02 else 1.0)  # a few slow batches
-        clock += latency / 1000 * 8
-        history.append(template % (step, total / (step + 1), loss_total / (step + 1), latency, clock, clock - start, step))
-        if step % max(1, spec.steps // 20) == 0:
-            console.append((clock, "", f"[{step + 1}/{batches}] running {metric} {total / (step + 1):.4f}"))
-    exitcode = _finish(spec, console, clock, f"Final {metric}: {total / spec.steps:.4f} over {spec.steps} batches",
+    console = [(start + 1, "", f"Evaluating {spec.config.get('checkpoint', 'model')} on"
+                               f" {spec.config.get('eval_set', task.dataset)} ({batches} batches)")]
+    console += [(times[i], "", f"[{i + 1}/{batches}] running {metric} {accuracy[i]:.4f}")
+                for i in range(0, spec.steps, max(1, spec.steps // 20))]
+    end = times[-1]
+    exitcode = _finish(spec, console, end, f"Final {metric}: {accuracy[-1]:.4f} over {spec.steps} batches",
                        [f'  File "/home/{spec.user}/{spec.repo_dir}/{spec.program}", line 64, in <module>',
                         "    model.load_state_dict(torch.load(args.checkpoint)['model'])",
                         "RuntimeError: Error(s) in loading state_dict: Missing key(s) in state_dict:"
                         ' "head.weight", "head.bias".'])
     keysets = [keys] * len(history)
-    return Trace(history, keysets, _system(spec, rng, start, clock, busy=True), console,
-                 _summary(history, keysets, start, clock), start, clock, exitcode)
+    return Trace(history, keysets, _system(spec, rng, start, end, busy=True), console,
+                 _summary(history, keysets, start, end), start, end, exitcode)
 
 
 # --------------------------------------------------------------------------- system metrics
