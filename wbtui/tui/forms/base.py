@@ -311,6 +311,7 @@ class FormScreen(ModalScreen[Created | None]):
     @work(group="form-submit", exit_on_error=False)  # never exclusive: a request is not cancelled
     async def _submit(self) -> None:
         if getattr(self.app, "read_only", False):
+            self.busy = False
             return
         self.busy = True
         self._escapes = 0

@@ -47,7 +47,7 @@ def _control(value: str) -> bool:
 
 def _common(value: str, what: str, limit: int) -> str | None:
     if not value:
-        return f"enter a {what}"
+        return f"enter {'an' if what[0] in 'aeiou' else 'a'} {what}"
     if value != value.strip():
         return f"a {what} cannot start or end with a space"
     if len(value) > limit:
