@@ -77,6 +77,11 @@ def value(item: Any, width: int = 0) -> str:
     return text if not width or len(text) <= width else text[: width - 1] + "…"
 
 
+def username(run: Any) -> str:
+    """Who made the run (`run.user`; wandb deprecates `run.username`)."""
+    return plain(run.user.username if run.user is not None else "")
+
+
 def runtime(run: Any) -> float | None:
     """Seconds a run has run: the `_runtime` it reported, else heartbeat minus creation."""
     try:

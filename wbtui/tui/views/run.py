@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core.models import Run
-from ..text import duration, plain, runtime, state_tone, when
+from ..text import duration, plain, runtime, state_tone, username, when
 from ..widgets.json_tree import JsonTree
 from .base import View
 from .run_panes import ArtifactsPane, ChartsPane, FilesPane, LogsPane
@@ -85,7 +85,7 @@ class RunView(View):
         table.add_column()
         state = Text(run.state, style=TONE_STYLE.get(state_tone(run.state), ""))
         rows: list[tuple[str, Any]] = [
-            ("State", state), ("Name", run.display_name), ("ID", run.id), ("User", run.username),
+            ("State", state), ("Name", run.display_name), ("ID", run.id), ("User", username(run)),
             ("Host", run.host or metadata.get("host")), ("Created", when(run.created_at)),
             ("Heartbeat", when(run.heartbeat_at)), ("Runtime", duration(runtime(run))),
             ("Group", run.group), ("Job type", run.job_type), ("Sweep", run.sweep_name),

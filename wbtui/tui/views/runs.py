@@ -14,7 +14,7 @@ from textual.widgets import Static
 from ...core.models import Run
 from ..refs import Kind, Ref
 from ..screens.pick import PickScreen
-from ..text import duration, plain, runtime, state_tone, value, when
+from ..text import duration, plain, runtime, state_tone, username, value, when
 from ..widgets.filter_bar import FilterBar
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
 from .base import View
@@ -54,7 +54,7 @@ def run_row(run: Run, columns: list[str]) -> Row:
             case "runtime":
                 cells.append(Cell(duration(runtime(run))))
             case "user":
-                cells.append(Cell(plain(run.username)))
+                cells.append(Cell(username(run)))
             case "tags":
                 cells.append(Cell(plain(",".join(run.tags))))
             case "group":
@@ -139,11 +139,11 @@ class RunsView(View):
         query = dict(path=f"{self.ref.entity}/{self.ref.project}", filters=self._effective_filters(),
                      order=self.order, summary_keys=summary_keys, config_keys=config_keys or None)
         # A small first page shows rows at once; the rest come in big pages from its cursor.
-        first = self.api.runs(**query, per_page=FIRST_PAGE)
+        page_size = self.app.settings.runs_page_size  # type: ignore[attr-defined]
+        first = self.api.runs(**query, per_page=min(FIRST_PAGE, page_size))
         page = await first.first_page()
         self.total = first.total
-        self._paginator = self.api.runs(**query, per_page=self.app.settings.runs_page_size,  # type: ignore[attr-defined]
-                                        start=page.cursor)
+        self._paginator = self.api.runs(**query, per_page=page_size, start=page.cursor)
         self._fetching = False  # a fetch for the previous list may still run: its page is dropped
         table.clear()
         table.empty_text = "No runs match this filter." if self.filters else "No runs in this project yet."
