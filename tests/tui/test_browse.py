@@ -317,3 +317,34 @@ async def test_server_strings_are_never_markup(demo, project_name):
         assert "[b]bold[/b] [red]x" in text and "[i]t" in text
         await open_view(pilot, Ref(Kind.RUN, "admin", project_name, run.id))
         assert "[b]bold[/b] [red]x" in screen_text(app)
+
+
+async def test_a_running_run_refreshes_itself(demo_copy, monkeypatch):
+    """The demo's live runs log a step a second; the run's view follows them."""
+    from wbtui.sandbox.app import Sandbox
+    from wbtui.sandbox.demo import live
+    from wbtui.tui.views import run as run_view
+
+    monkeypatch.setattr(live, "INTERVAL", 0.2)
+    monkeypatch.setattr(live, "CONSOLE_EVERY", 2)
+    monkeypatch.setattr(run_view, "LIVE_SECONDS", 0.5)
+    sandbox = Sandbox.open(demo_copy, stale_after=1e9)
+    stop = live.start(sandbox)
+    try:
+        running = sandbox.store.one(
+            "SELECT r.name, p.name AS project, e.name AS entity FROM runs r JOIN projects p ON p.id = r.project_id"
+            " JOIN entities e ON e.id = p.entity_id WHERE r.state = 'running' ORDER BY r.id LIMIT 1")
+        app = demo_app(sandbox)
+        async with app.run_test(size=SIZE) as pilot:
+            view = await open_view(pilot, Ref(Kind.RUN, running["entity"], running["project"], running["name"]))
+            await keys(pilot, "6")
+            first_step = view.run.summary["_step"]
+            first_lines = view.query_one(LogsPane).shown
+            await pilot.pause(3)
+            await settle(pilot)
+            assert view.run.summary["_step"] > first_step
+            assert view.query_one(LogsPane).shown > first_lines
+            assert view.run.state == "running"
+    finally:
+        stop()
+        sandbox.store.close()
