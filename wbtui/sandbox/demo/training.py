@@ -196,7 +196,8 @@ class TrainingCurve:
         chance, floor, top = task.chance, task.loss_floor, task.loss0 - task.loss_floor
         span, rate, norm = look.train_best - chance, look.rate, 1 / (1 - (1 + look.rate) ** -0.7)
         steps = range(first, first + len(times))
-        ts = [i / max(1, self.planned - 1) for i in steps]
+        per_step = 1 / max(1, self.planned - 1)
+        ts = [i * per_step for i in steps]
         if ts and ts[-1] > 1.0:  # a live run past its plan stays where the plan ended
             ts = [t if t < 1.0 else 1.0 for t in ts]
         # p: the share of the way to the final values, a power law in t: steep early, still improving late,
