@@ -6,7 +6,16 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from forms_support import Recorder, field_error, make_app, open_form, outcome, settle, type_into, until
+from forms_support import (
+    Recorder,
+    field_error,
+    make_app,
+    open_form,
+    outcome,
+    settle,
+    type_into,
+    until,
+)
 
 from wbtui.core import Api
 from wbtui.sandbox import accounts

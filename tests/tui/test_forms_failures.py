@@ -7,9 +7,17 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from forms_support import Recorder, field_error, make_app, open_form, outcome, settle, type_into, until
+from forms_support import (
+    Recorder,
+    field_error,
+    make_app,
+    open_form,
+    outcome,
+    settle,
+    type_into,
+    until,
+)
 
-from wbtui.sandbox import accounts
 from wbtui.sandbox.server import SandboxServer
 from wbtui.tui.forms.base import ConfirmScreen, FormScreen
 
@@ -121,7 +129,7 @@ async def test_two_quick_presses_send_one_request(sandbox):
     recorder = Recorder()
     app = make_app(sandbox.url, sandbox.api_key, transport=recorder)
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_form(pilot, "project", entity="admin")
+        await open_form(pilot, "project", entity="admin")
         await type_into(pilot, "name", name)
         await pilot.press("ctrl+s", "f2", "enter")
         await until(pilot, lambda: not isinstance(app.screen, FormScreen))

@@ -8,7 +8,16 @@ import json
 import secrets
 
 import pytest
-from forms_support import Recorder, field_error, make_app, open_form, outcome, settle, type_into, until
+from forms_support import (
+    Recorder,
+    field_error,
+    make_app,
+    open_form,
+    outcome,
+    settle,
+    type_into,
+    until,
+)
 
 from wbtui.core import Api
 from wbtui.tui.forms.base import CallPreview, ConfirmScreen, FormScreen
@@ -98,7 +107,8 @@ async def test_queue_form_creates_the_queue_with_its_variables(sandbox, api, mon
     assert f"name={name!r}" in code
     monkeypatch.setenv("WANDB_BASE_URL", sandbox.url)
     monkeypatch.setenv("WANDB_API_KEY", sandbox.api_key)
-    exec(compile(code.replace(repr(name), repr(twin)), "<wandb call>", "exec"), {})
+    shown = compile(code.replace(repr(name), repr(twin)), "<wandb call>", "exec")
+    exec(shown, {})  # noqa: S102 -- the point: the shown call runs as it is
     copy = api.run_queue("admin", twin)
     assert copy.default_resource_config == official.default_resource_config
     assert copy.template_variables == official.template_variables
@@ -214,7 +224,7 @@ async def test_edit_queue_form_is_prefilled_and_saves_with_upsert(sandbox, api):
         form.query_one(".vars-missing").focus()
         await pilot.press("enter")
         await pilot.pause()
-        mem = [r for r in form.query(VariableRow) if r.field("name") == "mem"][0]
+        mem = next(r for r in form.query(VariableRow) if r.field("name") == "mem")
         await fill_variable(pilot, mem, "number", default="8", maximum="64")
         await choose(pilot, "prioritization", "V0")
         form.query_one("#links .row-add").focus()

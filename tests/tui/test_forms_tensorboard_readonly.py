@@ -9,7 +9,16 @@ import time
 from pathlib import Path
 
 import pytest
-from forms_support import Recorder, browser, field_error, make_app, open_form, settle, type_into, until
+from forms_support import (
+    Recorder,
+    browser,
+    field_error,
+    make_app,
+    open_form,
+    settle,
+    type_into,
+    until,
+)
 
 from wbtui.cli import _settings, build_parser
 from wbtui.config import Settings

@@ -16,7 +16,7 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen
@@ -53,7 +53,7 @@ class Conflict:
 class ConfirmScreen(ModalScreen[bool]):
     """Yes or no before a write that affects other people."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "dismiss(False)", "No", id="confirm.no"),
         Binding("y", "dismiss(True)", "Yes", id="confirm.yes"),
     ]
@@ -80,7 +80,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class CallPreview(VerticalScroll, can_focus=True):
     """The official `wandb` call that does what the form does; `y` copies it."""
 
-    BINDINGS = [Binding("y", "copy", "Copy the call", id="form.copy_call")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("y", "copy", "Copy the call", id="form.copy_call")]
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="call-code")
@@ -114,7 +114,7 @@ class FormScreen(ModalScreen[Created | None]):
     # fields whose change re-runs the (debounced) existence check
     WATCH: ClassVar[tuple[str, ...]] = ()
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close the form; nothing is sent"),
         Binding("ctrl+s,f2", "submit", "Send", id="form.submit", priority=True,
                 tooltip="Check and send (Enter in a one-line field does too)"),
@@ -366,7 +366,7 @@ class FormScreen(ModalScreen[Created | None]):
     def _refresh_call(self) -> None:
         try:
             code = self.python_call()
-        except Exception as error:  # half-typed values: say what is missing rather than fail
+        except ValueError as error:  # half-typed values: say what is missing rather than fail
             code = f"# complete the form first ({error})"
         self.query_one(CallPreview).show(code)
 

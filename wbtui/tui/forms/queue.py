@@ -9,7 +9,7 @@ anything is sent.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -21,7 +21,15 @@ from ...core.errors import WandbError
 from ..refs import Kind, Ref
 from . import rules
 from .base import Conflict, Created, FormScreen, exists, python_call
-from .fields import ConfigEditor, Field, LinksEditor, Row, VariablesEditor, choice, text_input
+from .fields import (
+    ConfigEditor,
+    Field,
+    LinksEditor,
+    Row,
+    VariablesEditor,
+    choice,
+    text_input,
+)
 from .suggest import EntitySuggester
 
 RESOURCES = [(r, r) for r in launch.RESOURCE_TYPES]
@@ -30,7 +38,7 @@ RESOURCES = [(r, r) for r in launch.RESOURCE_TYPES]
 class QueueFormBase(FormScreen):
     """What creating and editing a queue share: type, prioritization, config, variables."""
 
-    PRIORITIES: list[tuple[str, str]] = []
+    PRIORITIES: ClassVar[list[tuple[str, str]]] = []
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
@@ -85,7 +93,7 @@ class QueueFormBase(FormScreen):
 
     def show_problems(self, problems: dict[str, str]) -> None:
         super().show_problems(problems)
-        bad = dict((id(row), message) for row, message in self._row_problems)
+        bad = {id(row): message for row, message in self._row_problems}
         for row in self.query_one(VariablesEditor).rows:
             row.show_error(bad.get(id(row)))
 
@@ -116,7 +124,7 @@ class QueueFormBase(FormScreen):
 class QueueForm(QueueFormBase):
     TITLE = "New launch queue"
     WATCH = ("entity", "name")
-    PRIORITIES = [("Disabled", ""), ("V0: items have priorities", "V0")]
+    PRIORITIES: ClassVar[list[tuple[str, str]]] = [("Disabled", ""), ("V0: items have priorities", "V0")]
 
     def compose_fields(self) -> ComposeResult:
         v = self.values
@@ -166,7 +174,7 @@ class EditQueueForm(QueueFormBase):
     TITLE = "Edit launch queue"
     VERB = "Save"
     CONFIRM = "Change this queue?"
-    PRIORITIES = [("Disabled", "DISABLED"), ("V0: items have priorities", "V0")]
+    PRIORITIES: ClassVar[list[tuple[str, str]]] = [("Disabled", "DISABLED"), ("V0: items have priorities", "V0")]
 
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
@@ -217,7 +225,7 @@ class EditQueueForm(QueueFormBase):
 
     def problems(self) -> dict[str, str]:
         found = self.queue_problems()
-        links, link_problems = self.query_one(LinksEditor).collect()
+        _, link_problems = self.query_one(LinksEditor).collect()
         self._row_problems += link_problems
         if link_problems:
             found["links"] = f"{len(link_problems)} link(s) to fix (see below)"
@@ -225,7 +233,7 @@ class EditQueueForm(QueueFormBase):
 
     def show_problems(self, problems: dict[str, str]) -> None:
         super().show_problems(problems)
-        bad = dict((id(row), message) for row, message in self._row_problems)
+        bad = {id(row): message for row, message in self._row_problems}
         for row in self.query_one(LinksEditor).rows:
             row.show_error(bad.get(id(row)))
 
