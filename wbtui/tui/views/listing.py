@@ -120,7 +120,7 @@ class Feed(Generic[T]):
             self.table.move_to_key(key)
 
 
-class ListView(View, Generic[T]):
+class ListView(View, Generic[T], can_focus=False):
     """A view that is one list: `COLUMNS`, `source()` and `make_row()`; Enter opens `open_ref()`.
 
     `details(items)` runs after each page in its own worker, for counts that need more

@@ -32,7 +32,7 @@ def detail_grid(rows: list[tuple[str, Any]]) -> Table:
     return table
 
 
-class TabbedView(View):
+class TabbedView(View, can_focus=False):
     """Subclasses compose a `TabbedContent` whose pane ids are `TABS`, fetch their object in
     `load()` and then `await self.reset_tabs()`; `load_tab(tab)` fills one tab."""
 
