@@ -11,6 +11,7 @@ from forms_support import (
     Recorder,
     field_error,
     make_app,
+    needs_queues,
     open_form,
     outcome,
     settle,
@@ -86,6 +87,7 @@ async def test_a_lost_answer_then_retry_makes_one_team(sandbox):
 
 
 async def test_a_lost_answer_then_retry_makes_one_queue(sandbox, api):
+    needs_queues(sandbox)
     name = unique("lostq")
     recorder = Recorder()
     recorder.lose = {"CreateRunQueue"}

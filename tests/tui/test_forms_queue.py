@@ -12,6 +12,7 @@ from forms_support import (
     Recorder,
     field_error,
     make_app,
+    needs_queues,
     open_form,
     outcome,
     settle,
@@ -24,6 +25,11 @@ from wbtui.tui.forms.base import CallPreview, ConfirmScreen, FormScreen
 from wbtui.tui.forms.fields import VariableRow
 
 pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture(autouse=True)
+def _queues(sandbox):
+    needs_queues(sandbox)
 
 CONFIG = '{"namespace": "ml", "resources": {"cpu": "{{cpu}}"}, "image": "{{image}}"}'
 CONFIG_DATA = {"namespace": "ml", "resources": {"cpu": "{{cpu}}"}, "image": "{{image}}"}
