@@ -15,7 +15,7 @@ from wbtui.tui.views.artifact import ArtifactView
 from wbtui.tui.views.base import View
 from wbtui.tui.widgets.paged_table import PagedTable
 
-from tui_helpers import TuiSeed, open_ref, ref, screen_text, settle
+from tui_helpers import TuiSeed, open_ref, ref, screen_text, settle, toasts_text
 
 SIZE = (80, 24)
 
@@ -110,7 +110,7 @@ async def test_artifact_metadata_lineage_and_versions_tabs(tui_seed: TuiSeed):
 async def test_artifact_files_download_one_and_all(tui_seed: TuiSeed, tmp_path: Path):
     tui_seed.need("artifacts")
     app = tui_seed.app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_ref(pilot, ref(Kind.ARTIFACT, tui_seed, "dataset-a:v0", "dataset"))
         await press(pilot, "3")
         text = screen_text(app)
@@ -118,12 +118,15 @@ async def test_artifact_files_download_one_and_all(tui_seed: TuiSeed, tmp_path: 
 
         await press(pilot, "tab")
         table = app.screen.query_one("FilesPane PagedTable", PagedTable)
-        assert table.move_to_key("train.csv")
-        await press(pilot, "d")
-        prompt = app.screen.query_one("Input")
-        prompt.value = str(tmp_path / "one")
-        await press(pilot, "enter")
-        assert (tmp_path / "one" / "train.csv").read_text() == "a,b\n1,2\n"
+        for name, content in (("train.csv", "a,b\n1,2\n"), ("sub/[b]bold.txt", "markup in a file name\n")):
+            assert table.move_to_key(name)
+            await press(pilot, "d")
+            app.screen.query_one("Input").value = str(tmp_path / "one")
+            await press(pilot, "enter")
+            assert (tmp_path / "one" / name).read_text() == content
+        await pilot.pause(0.3)  # the notification is drawn after the download's worker ends
+        saved = f"Saved {tmp_path / 'one' / 'sub' / '[b]bold.txt'}".replace(" ", "")
+        assert saved in toasts_text(app)  # the name as it is, not made bold
 
         await press(pilot, "D")
         app.screen.query_one("Input").value = str(tmp_path / "all")

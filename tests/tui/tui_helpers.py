@@ -41,6 +41,17 @@ def screen_text(app: WbtuiApp) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
+def toasts_text(app: WbtuiApp) -> list[str]:
+    """The text of each notification on screen, its wrapped lines joined (spaces at the
+    ends of lines are lost). Needs `run_test(notifications=True)`."""
+    shown = screen_text(app).splitlines()
+    texts = []
+    for toast in app.screen.query("Toast"):
+        region = toast.content_region
+        texts.append("".join(line[region.x:region.right].strip() for line in shown[region.y:region.bottom]))
+    return texts
+
+
 async def settle(pilot: Any, rounds: int = 3) -> None:
     """Wait until every worker (loads, then the details they start) has finished."""
     for _ in range(rounds):

@@ -176,9 +176,9 @@ class FilesPane(Vertical):
         try:
             path = await file.download(root=folder, replace=True)
         except Exception as error:  # disk full, no permission, server error: say so
-            self.notify(f"Download failed: {error}", severity="error", timeout=10)
+            self.notify(f"Download failed: {error}", severity="error", timeout=10, markup=False)
             return
-        self.notify(f"Saved {path}", timeout=6)
+        self.notify(f"Saved {path}", timeout=6, markup=False)  # file names are server text
 
 
 class LogsPane(Vertical):
