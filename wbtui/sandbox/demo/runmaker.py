@@ -47,7 +47,7 @@ SDK_VERSION, PYTHON_VERSION = "0.31.0", "3.11.9"
 
 def iso(seconds: float) -> str:
     """The W&B time string (seconds, UTC, no zone) `seconds` after EPOCH."""
-    return datetime.fromtimestamp(EPOCH_TS + seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return _ts(EPOCH_TS + seconds)
 
 
 @dataclass
@@ -97,12 +97,12 @@ def make_runs(sandbox: Sandbox, project_id: int, specs: Sequence[RunSpec]) -> li
     store = sandbox.store
     with store.transaction():
         users = {r["username"]: r for r in store.query("SELECT id, username, email FROM users")}
-        keysets: dict[tuple[str, ...], int] = {}
+        keysets: dict[tuple[str, ...], tuple[int, list[str]]] = {}
         return [_write(sandbox, project_id, spec, users, keysets) for spec in specs]
 
 
 def _write(sandbox: Sandbox, project_id: int, spec: RunSpec, users: dict[str, dict],
-           keysets: dict[tuple[str, ...], int]) -> int:
+           keysets: dict[tuple[str, ...], tuple[int, list[str]]]) -> int:
     store = sandbox.store
     trace = simulate(spec, EPOCH_TS + spec.start)
     user = users[spec.user]
@@ -137,21 +137,20 @@ def _write(sandbox: Sandbox, project_id: int, spec: RunSpec, users: dict[str, di
 
 
 def write_history(store: Store, run_id: int, lines: Sequence[str], keysets: Sequence[tuple[str, ...]],
-                  keyset_cache: dict[tuple[str, ...], int] | None = None) -> None:
+                  keyset_cache: dict[tuple[str, ...], tuple[int, list[str]]] | None = None) -> None:
     """History lines (steps 0, 1, ...) whose keys are known, so no line is parsed, with their
-    key counts; `keyset_cache` keeps the keysets' ids across calls."""
+    key counts; `keyset_cache` keeps each keyset's id and value types across calls."""
     cache = {} if keyset_cache is None else keyset_cache
     for keys in sorted(set(keysets).difference(cache)):  # sorted: ids must not follow set order (hash seeds)
-        text = json.dumps(sorted(keys))
-        cache[keys] = keyset_ids(store, {text})[text]
+        text, sample = json.dumps(sorted(keys)), json.loads(lines[keysets.index(keys)])
+        cache[keys] = keyset_ids(store, {text})[text], [value_type(sample[k]) for k in keys]
     store.executemany(
         "INSERT INTO history (run_id, line, step, keyset, data) VALUES (?, ?, ?, ?, ?)",
-        [(run_id, i, i, cache[k], line) for i, (line, k) in enumerate(zip(lines, keysets))])
+        [(run_id, i, i, cache[k][0], line) for i, (line, k) in enumerate(zip(lines, keysets))])
     counts: Counter[tuple[str, str]] = Counter()
     for keys, n in Counter(keysets).items():
-        sample = json.loads(lines[keysets.index(keys)])
-        for key in keys:
-            counts[key, value_type(sample[key])] += n
+        for key, kind in zip(keys, cache[keys][1]):
+            counts[key, kind] += n
     store.executemany(
         "INSERT INTO history_keys (run_id, key, type, count) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (run_id, key, type) DO UPDATE SET count = count + excluded.count",
@@ -159,6 +158,7 @@ def write_history(store: Store, run_id: int, lines: Sequence[str], keysets: Sequ
 
 
 def _ts(unix: float) -> str:
+    """The W&B time string of a unix time."""
     return datetime.fromtimestamp(unix, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 

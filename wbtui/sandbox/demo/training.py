@@ -10,6 +10,7 @@ slower, and the base demo writes about 400,000 rows. Values keep 6 significant d
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -461,6 +462,7 @@ def system_keys(gpus: int) -> tuple[str, ...]:
     return (*keys, "_wandb", "_timestamp", "_runtime")
 
 
+@functools.cache
 def system_template(gpus: int) -> str:
     return _template(system_keys(gpus), {"_wandb": "true", "system.proc.cpu.threads": "%d",
                                          "system.network.sent": "%d", "system.network.recv": "%d",
