@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 from ...core import Api
 from ...core.errors import WandbError
 from ..refs import Kind, Ref, entity, project, section
-from ..text import job_versions, plain
+from ..text import job_versions, plain, when
 
 PLACEHOLDER = "loading…"
 # Kinds whose children come from the server when the node is expanded.
@@ -173,7 +173,7 @@ class NavTree(Tree[Ref]):
                 queue = await api.run_queue(ref.entity, ref.name)
                 page = await queue.items(per_page=CHILD_LIMIT).first_page()
                 return [(Ref(Kind.QUEUED_RUN, ref.entity, name=item.id, parent=ref.name,
-                             label=f"{item.id[-6:]} {item.state or ''}"), None) for item in page.items]
+                             label=f"{when(item.created_at)[5:] or item.id} {item.state or ''}"), None) for item in page.items]
             case Kind.REPORTS:
                 page = await api.reports(f"{ref.entity}/{ref.project}", per_page=CHILD_LIMIT).first_page()
                 return [(Ref(Kind.REPORT, ref.entity, ref.project, r.id, label=r.display_name or r.id), None)
