@@ -19,6 +19,7 @@ from forms_support import (
     until,
 )
 
+from wbtui.core import Api
 from wbtui.sandbox.server import SandboxServer
 from wbtui.tui.forms.base import ConfirmScreen, FormScreen
 
@@ -55,17 +56,21 @@ async def test_a_non_admin_creating_a_user_sees_the_server_refuse(sandbox, make_
     assert count(sandbox.store, "users WHERE email = ?", email) == 0
 
 
-@pytest.mark.parametrize("name", ["my project", "プロジェクト", "[b]x"])
-async def test_a_project_name_the_server_rejects(sandbox, name):
-    """W&B's own rules allow these; the sandbox is stricter and says so: the form shows it."""
+async def test_a_project_in_a_team_you_are_not_in_is_refused_by_the_server(sandbox, make_user):
+    """The form cannot know every permission: the server's refusal shows, the input stays."""
+    _, key = make_user(admin=False)
+    team = unique("team")
+    async with Api(overrides={"base_url": sandbox.url}, api_key=sandbox.api_key) as admin:
+        await admin.create_team(team)
+    name = unique("proj")
     recorder = Recorder()
-    app = make_app(sandbox.url, sandbox.api_key, transport=recorder)
+    app = make_app(sandbox.url, key, transport=recorder)
     async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_form(pilot, "project", entity="admin")
+        form = await open_form(pilot, "project", entity=team)
         await type_into(pilot, "name", name)
         await send(pilot)
         assert app.screen is form and form.get("name") == name
-        assert f"The server said: invalid project name {name!r}" in outcome(form)
+        assert "The server said: permission denied" in outcome(form)
     assert recorder.writes == ["CreateProject"]
     assert count(sandbox.store, "projects WHERE name = ?", name) == 0
 

@@ -14,6 +14,9 @@ from .store import Row, Store, now
 PUBLIC_ACCESS = frozenset({"USER_READ", "USER_WRITE"})
 PROJECT_ACCESS = frozenset({"PRIVATE", "ENTITY_READ", "ENTITY_WRITE"}) | PUBLIC_ACCESS
 NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$")
+# W&B's rule for project names, as the SDK checks it (wandb_settings.validate_project):
+# at most 128 characters, none of / \ # ? % :
+PROJECT_NAME_RE = re.compile(r"^[^/\\#?%:\x00-\x1f]{1,128}$")
 
 
 class SandboxError(Exception):
@@ -203,7 +206,8 @@ def upsert_project(
     with store.transaction():
         row = store.one("SELECT * FROM projects WHERE entity_id = ? AND name = ?", (entity["id"], name))
         if row is None:
-            check_name(name, "project")
+            if not name or not PROJECT_NAME_RE.match(name) or name != name.strip():
+                raise SandboxError(f"invalid project name {name!r}: at most 128 characters, none of / \\ # ? % :")
             ts = now()
             pid = store.insert(
                 "INSERT INTO projects (entity_id, name, description, access, user_id, created_at, updated_at)"

@@ -61,7 +61,8 @@ class RunView(View):
                 yield ArtifactsPane()
 
     def focus_first(self) -> None:
-        self.query_one(TabbedContent).query_one("Tabs").focus()
+        tabs = self.query("Tabs")  # composed once the TabbedContent is mounted
+        (tabs.first() if tabs else self).focus()
 
     @property
     def active_tab(self) -> str:

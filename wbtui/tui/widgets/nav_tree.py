@@ -47,6 +47,7 @@ class NavTree(Tree[Ref]):
 
     def __init__(self, **kwargs) -> None:
         super().__init__("server", **kwargs)
+        self.auto_expand = False  # Enter opens and expands; only left (or space) collapses
         self.show_root = False
         self.guide_depth = 2
 
@@ -111,6 +112,8 @@ class NavTree(Tree[Ref]):
 
     @on(Tree.NodeSelected)
     def _selected(self, event: Tree.NodeSelected[Ref]) -> None:
+        if event.node.allow_expand:
+            event.node.expand()
         if event.node.data is not None:
             self.post_message(self.Opened(event.node.data))
 
