@@ -52,3 +52,12 @@ def test_modules_after_importing_the_core() -> None:
     # `import wbtui.core` alone loads neither httpx nor the client: they come with the first Api.
     assert "httpx" not in modules["light"] and "wbtui.core.api" not in modules["light"]
     assert "httpx" in modules["full"] and modules["httpx_cli_blocked"]
+
+
+def test_every_import_contract_of_pyproject_is_kept() -> None:
+    """The sandbox's contract too: neither textual nor rich behind the server."""
+    lint = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
+    if not Path(lint).exists():
+        pytest.skip("import-linter is not installed")
+    result = subprocess.run([lint, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "2 kept, 0 broken" in result.stdout, result.stdout + result.stderr
