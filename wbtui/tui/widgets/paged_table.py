@@ -344,6 +344,12 @@ class PagedTable(ScrollView, can_focus=True):
         if (row := self.current_row) is not None:
             self.post_message(self.Selected(self, row))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A table that cannot mark or sort neither offers those keys nor takes them."""
+        if (action == "mark" and not self.markable) or (action == "sort" and not self.sortable):
+            return False
+        return True
+
     def action_mark(self) -> None:
         if not self.markable or (row := self.current_row) is None:
             return
