@@ -57,11 +57,7 @@ def _run_sandbox(args: argparse.Namespace) -> int:
         key = "<the key you passed>" if args.api_key else f"$(cat {data_dir / KEY_FILE})"
     print("to use it:")
     print(f"  export WANDB_BASE_URL={url} WANDB_API_KEY={key}", flush=True)
-    try:
-        serve(sandbox, sock, access_log=args.access_log)
-    finally:
-        if stop_demo is not None:
-            stop_demo()
+    serve(sandbox, sock, access_log=args.access_log, on_exit=stop_demo)
     return 0
 
 

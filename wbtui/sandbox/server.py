@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
@@ -20,13 +21,16 @@ def _config(sandbox: Sandbox, host: str, port: int, log_level: str, access_log: 
                           access_log=access_log, lifespan="on", timeout_graceful_shutdown=5)
 
 
-def serve(sandbox: Sandbox, sock: socket.socket, log_level: str = "info", access_log: bool = False) -> None:
-    """Serve on a bound socket until SIGINT/SIGTERM (uvicorn shuts down gracefully), then close
-    the database."""
+def serve(sandbox: Sandbox, sock: socket.socket, log_level: str = "info", access_log: bool = False,
+          on_exit: Callable[[], None] | None = None) -> None:
+    """Serve on a bound socket until SIGINT/SIGTERM (uvicorn shuts down gracefully), then run
+    `on_exit` (e.g. stop the demo's live runs: nothing writes after it) and close the database."""
     host, port = sock.getsockname()[:2]
     try:
         uvicorn.Server(_config(sandbox, host, port, log_level, access_log)).run(sockets=[sock])
     finally:
+        if on_exit is not None:
+            on_exit()
         sandbox.store.close()
 
 
