@@ -105,10 +105,14 @@ async def _charts(pilot: Any) -> None:
     await keys(pilot, "down", "space", "space", "space", "up", "up", "up", "enter", "4")
 
 
-async def _form(pilot: Any) -> None:
-    await open_ref(Ref(Kind.QUEUES, "admin", label="Launch queues"))(pilot)
-    pilot.app.screen.action_form("queue")
-    await settle(pilot)
+def form(which: str, where: Ref, /, **values: str) -> Steps:
+    """Open the form `which` from the view of `where`, with some fields filled in."""
+    async def steps(pilot: Any) -> None:
+        await open_ref(where)(pilot)
+        pilot.app.screen.open_form(which, **values)
+        await settle(pilot)
+
+    return steps
 
 
 SCENES = [
@@ -125,7 +129,15 @@ SCENES = [
     Scene("report", "A report rendered from its spec", then(open_ref(Ref(Kind.REPORTS, *PROJECT)), "enter")),
     Scene("sweep", "A sweep and its best run", open_ref(Ref(Kind.SWEEP, *PROJECT, "qqkye7f4"))),
     Scene("help", "Every key of the screen (?)", then(open_ref(RUNS), "question_mark")),
-    Scene("form-queue", "Creating a launch queue", _form),
+    Scene("form-queue", "New launch queue", form("queue", Ref(Kind.QUEUES, "admin"), name="gpu-a100")),
+    Scene("form-edit-queue", "Editing a launch queue (upsert_run_queue)",
+          form("edit-queue", Ref(Kind.QUEUE, "vision-lab", name="a100-k8s"))),
+    Scene("form-project", "New project", form("project", Ref(Kind.ENTITY, "vision-lab"), name="segmentation",
+                                             description="Semantic segmentation on ADE20K")),
+    Scene("form-team", "New team (admins)", form("team", Ref(Kind.ENTITY, "admin"), name="robotics")),
+    Scene("form-user", "New user (admins)", form("user", Ref(Kind.USERS), email="dana@example.com")),
+    Scene("form-run", "New run", form("run", RUNS)),
+    Scene("form-tensorboard", "Import TensorBoard logs", form("tensorboard", RUNS, directory="./runs/exp1")),
 ]
 
 
