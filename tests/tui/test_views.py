@@ -15,7 +15,7 @@ from wbtui.tui.views.artifact import ArtifactView
 from wbtui.tui.views.base import View
 from wbtui.tui.widgets.paged_table import PagedTable
 
-from tui_helpers import TuiSeed, open_ref, ref, screen_text, settle, toasts_text
+from tui_helpers import TuiSeed, open_ref, ref, screen_text, settle, toasts_text, widget_lines
 
 SIZE = (80, 24)
 
@@ -198,6 +198,8 @@ async def test_queues_list_queue_tabs_and_an_item_leading_to_its_run(tui_seed: T
         assert f"launched run ({tui_seed.entity}/{tui_seed.project}/{seed['launched']})" in text
         await press(pilot, "enter")
         assert view_of(app).ref.kind is Kind.RUN and view_of(app).ref.name == seed["launched"]
+        await press(pilot, "escape", "u")  # back to the item, then up to its queue
+        assert view_of(app).ref == Ref(Kind.QUEUE, tui_seed.entity, name=queue)
 
 
 async def test_a_missing_queue_says_so_and_r_retries(tui_seed: TuiSeed, project_name: str):
@@ -247,6 +249,9 @@ async def test_reports_list_and_a_report_rendered_from_its_spec(tui_seed: TuiSee
         assert "print(1)" in text and "x = [red]2" in text
         assert "Line plot “Loss”: loss, acc (x: _step)" in text
         assert "runset ‘baseline’ (config.lr >= 0.01)" in text
+        await press(pilot, "t")  # the table of contents, from the headings
+        toc = widget_lines(app, app.screen.query_one("MarkdownTableOfContents"))
+        assert any(f"Heading {tui_seed.markup}" in line for line in toc)
 
 
 # -- sweeps -----------------------------------------------------------------------------------

@@ -41,15 +41,16 @@ def screen_text(app: WbtuiApp) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips())
 
 
+def widget_lines(app: WbtuiApp, widget: Any) -> list[str]:
+    """The lines of the screen inside a widget's content region."""
+    region = widget.content_region
+    return [line[region.x:region.right] for line in screen_text(app).splitlines()[region.y:region.bottom]]
+
+
 def toasts_text(app: WbtuiApp) -> list[str]:
     """The text of each notification on screen, its wrapped lines joined (spaces at the
     ends of lines are lost). Needs `run_test(notifications=True)`."""
-    shown = screen_text(app).splitlines()
-    texts = []
-    for toast in app.screen.query("Toast"):
-        region = toast.content_region
-        texts.append("".join(line[region.x:region.right].strip() for line in shown[region.y:region.bottom]))
-    return texts
+    return ["".join(line.strip() for line in widget_lines(app, toast)) for toast in app.screen.query("Toast")]
 
 
 async def settle(pilot: Any, rounds: int = 3) -> None:
