@@ -228,6 +228,17 @@ async def test_jump_opens_a_path_and_says_when_it_cannot(demo):
         assert app.screen.current.kind is Kind.SWEEP  # nothing lost
 
 
+async def test_jump_takes_a_web_url(demo):
+    app = demo_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await keys(pilot, "colon")
+        await pilot.press(*f"{BASE_URL}/vision-lab/imagenet-classification/runs/v1t16liv")
+        await keys(pilot, "enter")
+        assert app.screen.current == Ref(Kind.RUN, "vision-lab", "imagenet-classification", "v1t16liv",
+                                         label=app.screen.current.label)
+
+
 async def test_escape_goes_back(demo):
     app = demo_app(demo)
     async with app.run_test(size=SIZE) as pilot:
