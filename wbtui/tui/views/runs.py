@@ -41,6 +41,20 @@ def order_key(column: str) -> str | None:
     return f"config.{key}.value" if section == "config" else f"summary_metrics.{key}"
 
 
+def sorted_column(columns: list[str], order: str) -> str | None:
+    """The column a server order (`-created_at`) sorts by, if it is shown."""
+    return next((c for c in columns if order_key(c) == order.lstrip("+-")), None)
+
+
+def column(key: str) -> Column:
+    """The table column of a base column, `config:<k>` or `summary:<k>`."""
+    if key in BASE_COLUMNS:
+        label, width, _ = BASE_COLUMNS[key]
+        return Column(key, label, width)
+    name = key.partition(":")[2]
+    return Column(key, name, max(8, min(len(name), 16)), align_right=True)
+
+
 def run_row(run: Run, columns: list[str]) -> Row:
     cells = []
     for column in columns:
@@ -131,8 +145,8 @@ class RunsView(View):
 
     async def load(self) -> None:
         table = self.table
-        table.set_columns([self._column(key) for key in self.columns])
-        table.show_sort(self._sort_column(), self.order.startswith("-"))
+        table.set_columns([column(key) for key in self.columns])
+        table.show_sort(sorted_column(self.columns, self.order), self.order.startswith("-"))
         extra = [c for c in self.columns if c not in BASE_COLUMNS]
         summary_keys = ["_runtime"] + [c.partition(":")[2] for c in extra if c.startswith("summary:")]
         config_keys = [c.partition(":")[2] for c in extra if c.startswith("config:")]
@@ -203,16 +217,6 @@ class RunsView(View):
             parts.append(f"{len(table.marked)} marked (m compares)")
         self.query_one(".status", Static).update(Text(plain(" · ".join(parts))))
 
-    def _column(self, key: str) -> Column:
-        if key in BASE_COLUMNS:
-            label, width, _ = BASE_COLUMNS[key]
-            return Column(key, label, width)
-        name = key.partition(":")[2]
-        return Column(key, name, max(8, min(len(name), 16)), align_right=True)
-
-    def _sort_column(self) -> str | None:
-        wanted = self.order.lstrip("+-")
-        return next((c for c in self.columns if order_key(c) == wanted), None)
 
     # -- events and actions -----------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ..widgets.json_tree import JsonTree
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
 from .listing import Feed, ListView
 from .run import TONE_STYLE
-from .runs import BASE_COLUMNS, order_key, run_row
+from .runs import BASE_COLUMNS, column, order_key, run_row, sorted_column
 from .tabbed import TabbedView, detail_grid, tab_bindings
 
 
@@ -144,9 +144,8 @@ class SweepView(TabbedView):
         sweep = self.sweep
         assert sweep is not None
         table = self.query_one("#sweep-runs", PagedTable)
-        table.set_columns([_column(key) for key in self.columns])
-        table.show_sort(next((c for c in self.columns if order_key(c) == self.order.lstrip("+-")), None),
-                        self.order.startswith("-"))
+        table.set_columns([column(key) for key in self.columns])
+        table.show_sort(sorted_column(self.columns, self.order), self.order.startswith("-"))
         table.empty_text = "No runs in this sweep yet."
         summary_keys = ["_runtime"] + [c.partition(":")[2] for c in self.columns if c.startswith("summary:")]
         self.feed = Feed(table, lambda run: run_row(run, self.columns))
@@ -195,10 +194,3 @@ class SweepView(TabbedView):
             return
         self.screen.open(run_ref(self.best), focus=True)  # type: ignore[attr-defined]
 
-
-def _column(key: str) -> Column:
-    if key in BASE_COLUMNS:
-        label, width, _ = BASE_COLUMNS[key]
-        return Column(key, label, width)
-    name = key.partition(":")[2]
-    return Column(key, name, max(8, min(len(name), 16)), align_right=True)
