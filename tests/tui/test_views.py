@@ -94,7 +94,7 @@ async def test_artifact_metadata_lineage_and_versions_tabs(tui_seed: TuiSeed):
 
         await press(pilot, "4")
         text = screen_text(app)
-        assert "logged by 1 run · used by 1 run · Enter opens a run" in text
+        assert "2 runs · logged by a run, used by 1 run · Enter opens a run" in text
         assert "logged by  logger one (artlog01)" in text and "used by    user of v0 (artuse01)" in text
         await press(pilot, "tab", "down", "enter")  # the run that used it
         assert view_of(app).ref == Ref(Kind.RUN, tui_seed.entity, tui_seed.project, "artuse01", label="user of v0")
@@ -186,7 +186,7 @@ async def test_queues_list_queue_tabs_and_an_item_leading_to_its_run(tui_seed: T
 
         await press(pilot, "3")
         text = screen_text(app)
-        assert "2 items (1 claimed, 1 pending) · Enter opens one" in text
+        assert "2 items · 1 claimed, 1 pending · Enter opens one" in text
         assert seed["launched"] in text
         items = app.screen.query_one("#items-table", PagedTable)
         assert items.move_to_key(seed["claimed"])

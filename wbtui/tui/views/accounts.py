@@ -11,7 +11,7 @@ from ...core.models import Member, Team, User
 from ..refs import Kind, Ref
 from ..text import plain
 from ..widgets.paged_table import Cell, Column, Row
-from .listing import ListView, counted
+from .listing import ListView
 
 
 def role(member: Member) -> str:
@@ -93,9 +93,9 @@ class UsersView(ListView[User]):
     def source(self):
         return self.api.users(self.query_text)
 
-    def show_status(self, extra: str = "") -> None:
-        super().show_status(" · ".join(filter(None, [f"matching '{self.query_text}'" if self.query_text else "", extra,
-                                                     "Enter on a user opens their entity"])))
+    def status_extra(self) -> str:
+        matching = f"matching '{self.query_text}' · " if self.query_text else ""
+        return matching + "Enter on a user opens their entity"
 
     def make_row(self, user: User) -> Row:
         cells = (Cell(plain(user.username)), Cell(plain(user.name)), Cell(plain(user.email)),

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...config import downloads_dir
@@ -23,7 +22,7 @@ from ..text import plain, size, state_tone, when
 from ..widgets.json_tree import JsonTree
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
 from .artifacts import artifact_ref, run_label
-from .listing import Feed, counted
+from .listing import FeedPane, counted
 from .run_panes import FilesPane
 from .tabbed import TabbedView, detail_grid, tab_bindings
 
@@ -72,12 +71,13 @@ class ArtifactView(TabbedView):
                 yield JsonTree(id="metadata-tree")
             with TabPane("3 Files", id="files"):
                 yield FilesPane()
-            with TabPane("4 Lineage", id="lineage"), Vertical(classes="pane"):
-                yield Static("", classes="status")
-                yield PagedTable(id="lineage-table", sortable=False, markable=False)
-            with TabPane("5 Versions", id="versions"), Vertical(classes="pane"):
-                yield Static("", classes="status")
-                yield PagedTable(id="versions-table", sortable=False, markable=False)
+            with TabPane("4 Lineage", id="lineage"):
+                yield FeedPane("runs", lambda link: lineage_row(*link), LINEAGE_COLUMNS,
+                               empty="No run logged or used this version.", describe=self._lineage_summary,
+                               table_id="lineage-table", classes="pane")
+            with TabPane("5 Versions", id="versions"):
+                yield FeedPane("versions", version_row, VERSION_COLUMNS, describe=lambda: "Enter opens one",
+                               table_id="versions-table", classes="pane")
 
     async def load(self) -> None:
         artifact = await self.api.artifact(f"{self.ref.entity}/{self.ref.project}/{self.ref.name}", type=self.ref.parent or None)
@@ -105,15 +105,11 @@ class ArtifactView(TabbedView):
         self.query_one(".details", Static).update(detail_grid(rows))
 
     async def _load_versions(self, artifact: Artifact) -> None:
-        table = self.query_one("#versions-table", PagedTable)
-        table.set_columns(VERSION_COLUMNS)
-        feed: Feed[Artifact] = Feed(table, version_row)
+        pane = self.query_one("#versions FeedPane", FeedPane)
         path = f"{artifact.entity}/{artifact.project}/{artifact.collection_name}"
-        items = await feed.start(self.api.artifacts(artifact.type, path, per_page=500))
+        items = await pane.show(self.api.artifacts(artifact.type, path, per_page=500))
         self.versions = sorted(items, key=_version_number)
-        table.move_to_key(artifact.version)
-        self.query_one("#versions .status", Static).update(
-            Text(plain(feed.status("versions") + " · Enter opens one")))
+        pane.table.move_to_key(artifact.version)
 
     async def load_tab(self, tab: str) -> None:
         artifact = self.artifact
@@ -125,16 +121,16 @@ class ArtifactView(TabbedView):
                 await self._load_lineage(artifact)
 
     async def _load_lineage(self, artifact: Artifact) -> None:
-        table = self.query_one("#lineage-table", PagedTable)
-        table.set_columns(LINEAGE_COLUMNS)
         logged_by = await artifact.logged_by()
         used_by = await artifact.used_by()
-        rows = ([lineage_row("logged by", logged_by)] if logged_by else []) + [lineage_row("used by", r) for r in used_by]
-        table.clear()
-        table.empty_text = "No run logged or used this version."
-        table.add_rows(rows, has_more=False)
-        self.query_one("#lineage .status", Static).update(
-            Text(f"logged by {'1 run' if logged_by else 'no run'} · used by {counted(len(used_by), 'runs')} · Enter opens a run"))
+        links = ([("logged by", logged_by)] if logged_by else []) + [("used by", run) for run in used_by]
+        await self.query_one("#lineage FeedPane", FeedPane).show(links)
+
+    def _lineage_summary(self) -> str:
+        feed = self.query_one("#lineage FeedPane", FeedPane).feed
+        relations = [row.key.partition(":")[0] for row in feed.rows] if feed else []
+        used = counted(relations.count("used by"), "runs")
+        return f"logged by {'a run' if 'logged by' in relations else 'no run'}, used by {used} · Enter opens a run"
 
     @on(PagedTable.Selected, "#lineage-table")
     def _open_run(self, event: PagedTable.Selected) -> None:

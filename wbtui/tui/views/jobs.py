@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core.models import Job
@@ -17,7 +16,7 @@ from ..refs import Kind, Ref
 from ..text import job_versions, plain, state_tone, when
 from ..widgets.json_tree import JsonTree
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
-from .listing import ListView, counted
+from .listing import FeedPane, ListView
 from .tabbed import TabbedView, detail_grid, tab_bindings
 
 JobVersions = tuple[str, list[dict[str, Any]]]
@@ -104,6 +103,13 @@ TABS = ["overview", "types", "versions"]
 VERSION_COLUMNS = [Column("aliases", "Aliases", 30), Column("state", "State", 10), Column("id", "Artifact id", 30)]
 
 
+def version_row(node: dict[str, Any]) -> Row:
+    state = (node.get("state") or "").lower()
+    cells = (Cell(plain(", ".join(aliases(node)))), Cell(plain(state), state_tone("finished" if state == "committed" else state)),
+             Cell(plain(node.get("id"))))
+    return Row(node.get("id", ""), cells, node)
+
+
 class JobView(TabbedView):
     HELP = "A launch job. 1-3 switch tabs; in Versions, Enter shows that version; a opens it as an artifact."
     TABS = TABS
@@ -126,20 +132,13 @@ class JobView(TabbedView):
                 yield Static("", classes="details")
             with TabPane("2 Types", id="types"):
                 yield JsonTree(id="job-types")
-            with TabPane("3 Versions", id="versions"), Vertical(classes="pane"):
-                yield Static("", classes="status")
-                yield PagedTable(id="job-versions", sortable=False, markable=False)
+            with TabPane("3 Versions", id="versions"):
+                yield FeedPane("versions", version_row, VERSION_COLUMNS, describe=lambda: "Enter shows one",
+                               empty="No versions.", table_id="job-versions", classes="pane")
 
     async def load(self) -> None:
         versions = job_versions(await self.api.list_jobs(self.ref.entity, self.ref.project)).get(self.ref.name, [])
-        table = self.query_one("#job-versions", PagedTable)
-        table.set_columns(VERSION_COLUMNS)
-        table.clear()
-        table.empty_text = "No versions."
-        table.add_rows([Row(v.get("id", ""), (Cell(plain(", ".join(aliases(v)))), Cell(plain((v.get("state") or "").lower()),
-                                                state_tone("finished" if v.get("state") == "COMMITTED" else v.get("state"))),
-                                              Cell(plain(v.get("id")))), v) for v in versions], has_more=False)
-        self.query_one("#versions .status", Static).update(Text(f"{counted(len(versions), 'versions')} · Enter shows one"))
+        await self.query_one(FeedPane).show(versions)
         await self._show_job()
         await self.reset_tabs()
 

@@ -2,7 +2,8 @@
 
 `Feed` binds a `Paginator` (or a plain list) to a `PagedTable`: the first page on `start`, the
 next one whenever the table asks (`more`). It keeps every row it received, so a filter can be
-applied and removed without another request. `ListView` is a view made of one such table.
+applied and removed without another request. `FeedPane` is such a table with its status line
+and filter; `ListView` is a view made of one (tabs of other views hold more).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Key
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from ...core.errors import WandbError
@@ -120,37 +124,139 @@ class Feed(Generic[T]):
             self.table.move_to_key(key)
 
 
+class FeedPane(Vertical, Generic[T]):
+    """A status line over a table that a `Feed` fills page by page; `/` filters the loaded rows.
+
+    The owner calls `await pane.show(source)`; further pages load as the table asks, and each
+    posts `FeedPane.More` with its items. `describe()` adds to the status line ("sort …").
+    """
+
+    BINDINGS = [Binding("slash", "filter", "Filter", id="list.filter", tooltip="Keep the rows that contain some text")]
+
+    class More(Message):
+        """Another page arrived (its items, for details that need more requests)."""
+
+        def __init__(self, pane: FeedPane, items: list) -> None:
+            super().__init__()
+            self.pane = pane
+            self.items = items
+
+    def __init__(self, noun: str, make_row: Callable[[T], Row], columns: list[Column], *,
+                 empty: str = "Nothing here yet.", describe: Callable[[], str] | None = None,
+                 sortable: bool = False, table_id: str | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.noun, self.make_row, self.columns, self.empty = noun, make_row, columns, empty
+        self.describe = describe or (lambda: "")
+        self.sortable, self.table_id = sortable, table_id
+        self.feed: Feed[T] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="status")
+        search = Input(placeholder="filter the loaded rows · Enter keeps it · Esc clears", classes="list-filter")
+        search.display = False
+        yield search
+        yield PagedTable(id=self.table_id, sortable=self.sortable, markable=False)
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    async def show(self, source: Paginator[T] | Iterable[T]) -> list[T]:
+        """Show the first page of `source` (all of a list); return its items."""
+        table = self.table
+        table.set_columns(self.columns)
+        table.empty_text = self.empty
+        feed: Feed[T] = Feed(table, self.make_row)
+        if self.feed is not None:
+            feed.needle = self.feed.needle  # a reload keeps the filter
+        items = await feed.start(source)
+        self.feed = feed
+        self.refresh_status()
+        return items
+
+    def show_loading(self, loading: bool) -> None:
+        """Say "loading…"; the table keeps its rows and can take focus meanwhile."""
+        if loading:
+            self.query_one(".status", Static).update(Text("loading…", style="dim"))
+        else:
+            self.refresh_status()
+
+    def refresh_status(self) -> None:
+        text = " · ".join(filter(None, [self.feed.status(self.noun), self.describe()])) if self.feed else ""
+        self.query_one(".status", Static).update(Text(plain(text)))
+
+    @on(PagedTable.NeedMore)
+    def _need_more(self, event: PagedTable.NeedMore) -> None:
+        event.stop()
+        self._more()
+
+    @work(group="more", exclusive=True, exit_on_error=False)
+    async def _more(self) -> None:
+        if self.feed is not None:
+            items = await self.feed.more()
+            self.refresh_status()
+            if items:
+                self.post_message(self.More(self, items))
+
+    def action_filter(self) -> None:
+        search = self.query_one(".list-filter", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, ".list-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self.feed is not None:
+            self.feed.filter(event.value)
+            self.refresh_status()
+
+    @on(Input.Submitted, ".list-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value.strip():
+            event.input.display = False
+        self.table.focus()
+
+    def key_escape(self, event: Key) -> None:
+        """Esc in the filter clears it; elsewhere it goes back (the screen's binding)."""
+        search = self.query_one(".list-filter", Input)
+        if search.has_focus:
+            event.stop()
+            search.value = ""
+            search.display = False
+            self.table.focus()
+
+
 class ListView(View, Generic[T], can_focus=False):
     """A view that is one list: `COLUMNS`, `source()` and `make_row()`; Enter opens `open_ref()`.
 
-    `details(items)` runs after each page in its own worker, for counts that need more
-    requests (the list shows at once and fills them in).
+    `details(items)` runs after each page in a worker, for what needs more requests per row
+    (the list shows at once and fills them in).
     """
 
     COLUMNS: ClassVar[list[Column]] = []
     NOUN: ClassVar[str] = "items"
     EMPTY: ClassVar[str] = "Nothing here yet."
-    BINDINGS = [Binding("slash", "filter", "Filter", id="list.filter", tooltip="Keep the rows that contain some text")]
-
-    def __init__(self, ref: Ref) -> None:
-        super().__init__(ref)
-        self.feed: Feed[T] | None = None
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Static("", classes="status")
-        search = Input(placeholder="filter the loaded rows · Enter keeps it · Esc clears", classes="list-filter")
-        search.display = False
-        yield search
-        yield PagedTable(classes="view-body", sortable=False, markable=False)
+        yield FeedPane(self.NOUN, self.make_row, self.COLUMNS, describe=self.status_extra, classes="pane")
 
     def compose_header(self) -> ComposeResult:
         """Widgets above the list (a summary of the parent object)."""
         yield from ()
 
     @property
+    def pane(self) -> FeedPane[T]:
+        return self.query_one(FeedPane)
+
+    @property
+    def feed(self) -> Feed[T] | None:
+        return self.pane.feed
+
+    @property
     def table(self) -> PagedTable:
-        return self.query_one(PagedTable)
+        return self.pane.table
 
     def focus_first(self) -> None:
         self.table.focus()
@@ -159,6 +265,10 @@ class ListView(View, Generic[T], can_focus=False):
     def empty_text(self) -> str:
         """What the table says when the list is empty."""
         return self.EMPTY
+
+    def status_extra(self) -> str:
+        """More for the status line."""
+        return ""
 
     def source(self) -> Paginator[T] | Awaitable[Paginator[T] | Iterable[T]]:
         """The paginator of the list, or a coroutine giving it (or a plain list)."""
@@ -174,79 +284,27 @@ class ListView(View, Generic[T], can_focus=False):
         """Fill in what the list itself does not carry (runs in a worker after each page)."""
 
     async def load(self) -> None:
-        table = self.table
-        table.set_columns(self.COLUMNS)
-        table.empty_text = self.empty_text
-        feed: Feed[T] = Feed(table, self.make_row)
-        if self.feed is not None:
-            feed.needle = self.feed.needle
+        pane = self.pane
+        pane.empty = self.empty_text
         source = self.source()
-        items = await feed.start(source if isinstance(source, Paginator) else await source)
-        self.feed = feed
-        self.show_status()
+        items = await pane.show(source if isinstance(source, Paginator) else await source)
+        self.workers.cancel_group(self, "details")  # those of the list before this load
         self._details(items)
 
     def loading_body(self, loading: bool) -> None:
-        """Say "loading…" in the status line; the table keeps its rows and can take focus."""
-        if loading:
-            self.query_one(".status", Static).update(Text("loading…", style="dim"))
-        elif self.feed is None:
-            self.query_one(".status", Static).update("")
+        self.pane.show_loading(loading)
 
-    def show_status(self, extra: str = "") -> None:
-        if self.feed is not None:
-            text = self.feed.status(self.NOUN) + (f" · {extra}" if extra else "")
-            self.query_one(".status", Static).update(Text(plain(text)))
+    @on(FeedPane.More)
+    def _more_items(self, event: FeedPane.More) -> None:
+        event.stop()
+        self._details(event.items)
 
-    @work(group="details", exclusive=True, exit_on_error=False)
+    @work(group="details", exit_on_error=False)
     async def _details(self, items: list[T]) -> None:
         await self.details(items)
-
-    @on(PagedTable.NeedMore)
-    def _need_more(self, event: PagedTable.NeedMore) -> None:
-        event.stop()
-        self._more()
-
-    @work(group="more", exclusive=True, exit_on_error=False)
-    async def _more(self) -> None:
-        if self.feed is not None:
-            items = await self.feed.more()
-            self.show_status()
-            if items:
-                await self.details(items)
 
     @on(PagedTable.Selected)
     def _selected(self, event: PagedTable.Selected) -> None:
         event.stop()
         if (ref := self.open_ref(event.row)) is not None:
             self.screen.open(ref, focus=True)  # type: ignore[attr-defined]
-
-    # -- `/` filter -------------------------------------------------------------------------
-
-    def action_filter(self) -> None:
-        search = self.query_one(".list-filter", Input)
-        search.display = True
-        search.focus()
-
-    @on(Input.Changed, ".list-filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self.feed is not None:
-            self.feed.filter(event.value)
-            self.show_status()
-
-    @on(Input.Submitted, ".list-filter")
-    def _filter_kept(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not event.value.strip():
-            event.input.display = False
-        self.table.focus()
-
-    def key_escape(self, event) -> None:
-        """Esc in the filter clears it; elsewhere it goes back (the screen's binding)."""
-        search = self.query_one(".list-filter", Input)
-        if search.has_focus:
-            event.stop()
-            search.value = ""
-            search.display = False
-            self.table.focus()

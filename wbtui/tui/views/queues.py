@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -23,7 +23,7 @@ from ..refs import Kind, Ref
 from ..text import plain, state_tone, when
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
 from .base import View
-from .listing import Feed, ListView
+from .listing import FeedPane, ListView
 from .run import TONE_STYLE
 from .tabbed import TabbedView, detail_grid, tab_bindings
 
@@ -132,7 +132,6 @@ class QueueView(TabbedView):
         super().__init__(ref)
         self.queue: RunQueue | None = None
         self.format = "yaml"
-        self.feed: Feed[QueuedRun] | None = None
 
     @property
     def heading(self) -> str:
@@ -147,9 +146,9 @@ class QueueView(TabbedView):
             with TabPane("2 Config", id="config"), Vertical(classes="pane"):
                 yield Static("", classes="status")
                 yield TextArea(read_only=True, show_line_numbers=True, soft_wrap=False, id="queue-config")
-            with TabPane("3 Items", id="items"), Vertical(classes="pane"):
-                yield Static("", classes="status")
-                yield PagedTable(id="items-table", sortable=False, markable=False)
+            with TabPane("3 Items", id="items"):
+                yield FeedPane("items", item_row, ITEM_COLUMNS, empty="This queue has no items.",
+                               describe=self._items_summary, table_id="items-table", classes="pane")
 
     async def load(self) -> None:
         queue = await self.api.run_queue(self.ref.entity, self.ref.name)
@@ -181,31 +180,14 @@ class QueueView(TabbedView):
         self._show_config()
 
     async def load_tab(self, tab: str) -> None:
-        if tab != "items" or self.queue is None:
-            return
-        table = self.query_one("#items-table", PagedTable)
-        table.set_columns(ITEM_COLUMNS)
-        table.empty_text = "This queue has no items."
-        self.feed = Feed(table, item_row)
-        items = await self.feed.start(self.queue.items(per_page=100))
-        self._items_status(items)
+        if tab == "items" and self.queue is not None:
+            await self.query_one(FeedPane).show(self.queue.items(per_page=100))
 
-    def _items_status(self, items: list[QueuedRun]) -> None:
-        assert self.feed is not None
-        states = Counter(row.data.state for row in self.feed.rows)  # type: ignore[attr-defined]
+    def _items_summary(self) -> str:
+        feed = self.query_one(FeedPane).feed
+        states = Counter(row.data.state for row in feed.rows) if feed else Counter()  # type: ignore[attr-defined]
         by_state = ", ".join(f"{n} {state}" for state, n in sorted(states.items()) if state)
-        self.query_one("#items .status", Static).update(
-            Text(plain(f"{self.feed.status('items')} ({by_state}) · Enter opens one" if by_state else self.feed.status("items"))))
-
-    @on(PagedTable.NeedMore, "#items-table")
-    def _more_items(self, event: PagedTable.NeedMore) -> None:
-        event.stop()
-        self._more()
-
-    @work(group="more", exclusive=True, exit_on_error=False)
-    async def _more(self) -> None:
-        if self.feed is not None:
-            self._items_status(await self.feed.more())
+        return f"{by_state} · Enter opens one" if by_state else ""
 
     @on(PagedTable.Selected, "#items-table")
     def _open_item(self, event: PagedTable.Selected) -> None:

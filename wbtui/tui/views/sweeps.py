@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core.models import Run, Sweep
@@ -16,7 +16,7 @@ from ..refs import Kind, Ref
 from ..text import plain, state_tone, value, when
 from ..widgets.json_tree import JsonTree
 from ..widgets.paged_table import Cell, Column, PagedTable, Row
-from .listing import Feed, ListView
+from .listing import FeedPane, ListView
 from .run import TONE_STYLE
 from .runs import BASE_COLUMNS, column, order_key, run_row, sorted_column
 from .tabbed import TabbedView, detail_grid, tab_bindings
@@ -80,7 +80,6 @@ class SweepView(TabbedView):
         self.best: Run | None = None
         self.order = "-created_at"
         self.columns: list[str] = []
-        self.feed: Feed[Run] | None = None
 
     @property
     def heading(self) -> str:
@@ -93,9 +92,10 @@ class SweepView(TabbedView):
                 yield Static("", classes="details")
             with TabPane("2 Config", id="config"):
                 yield JsonTree(id="sweep-config")
-            with TabPane("3 Runs", id="runs"), Vertical(classes="pane"):
-                yield Static("", classes="status")
-                yield PagedTable(id="sweep-runs", markable=False)
+            with TabPane("3 Runs", id="runs"):
+                yield FeedPane("runs", lambda run: run_row(run, self.columns), [], empty="No runs in this sweep yet.",
+                               describe=lambda: f"sort {self.order} · Enter opens a run", sortable=True,
+                               table_id="sweep-runs", classes="pane")
 
     async def load(self) -> None:
         sweep = await self.api.sweep(f"{self.ref.entity}/{self.ref.project}/{self.ref.name}")
@@ -143,31 +143,12 @@ class SweepView(TabbedView):
     async def _load_runs(self) -> None:
         sweep = self.sweep
         assert sweep is not None
-        table = self.query_one("#sweep-runs", PagedTable)
-        table.set_columns([column(key) for key in self.columns])
-        table.show_sort(sorted_column(self.columns, self.order), self.order.startswith("-"))
-        table.empty_text = "No runs in this sweep yet."
+        pane = self.query_one(FeedPane)
+        pane.columns = [column(key) for key in self.columns]
         summary_keys = ["_runtime"] + [c.partition(":")[2] for c in self.columns if c.startswith("summary:")]
-        self.feed = Feed(table, lambda run: run_row(run, self.columns))
-        await self.feed.start(self.api.runs(f"{sweep.entity}/{sweep.project}", filters={"sweep": sweep.id},
-                                            order=self.order, per_page=200, summary_keys=summary_keys))
-        self._runs_status()
-
-    def _runs_status(self) -> None:
-        if self.feed is not None:
-            self.query_one("#runs .status", Static).update(
-                Text(plain(f"{self.feed.status('runs')} · sort {self.order} · Enter opens a run")))
-
-    @on(PagedTable.NeedMore, "#sweep-runs")
-    def _need_more(self, event: PagedTable.NeedMore) -> None:
-        event.stop()
-        self._more()
-
-    @work(group="more", exclusive=True, exit_on_error=False)
-    async def _more(self) -> None:
-        if self.feed is not None:
-            await self.feed.more()
-            self._runs_status()
+        await pane.show(self.api.runs(f"{sweep.entity}/{sweep.project}", filters={"sweep": sweep.id},
+                                      order=self.order, per_page=200, summary_keys=summary_keys))
+        pane.table.show_sort(sorted_column(self.columns, self.order), self.order.startswith("-"))
 
     @on(PagedTable.SortRequested, "#sweep-runs")
     def _sort(self, event: PagedTable.SortRequested) -> None:
