@@ -67,9 +67,11 @@ def test_panel_grids_are_summarised_with_their_run_sets():
         panels=[wr.LinePlot(title="Loss", x="Step", y=["loss", "acc"]), wr.ScalarChart(title="best", metric="best_acc"),
                 wr.ScatterPlot(title="sc", x="lr", y="loss"), wr.ParameterImportancePlot(with_respect_to="loss"),
                 wr.MarkdownPanel(markdown="# panel [b]md")],
-        runsets=[wr.Runset(name="baseline", filters="Config('lr') >= 0.01 and State = 'finished'"), wr.Runset(name="All runs")])
+        runsets=[wr.Runset(name="baseline", filters="Config('lr') >= 0.01 and State = 'finished'"),
+                 wr.Runset(name="All runs", groupby=["config.lr"])])
     md = spec_to_markdown(workspaces_spec(grid))
-    assert "**Panels** (5) over runset ‘baseline’ (config\\.lr \\>\\= 0\\.01 and state \\= finished); runset ‘All runs’" in md
+    assert ("**Panels** (5) over runset ‘baseline’ (config\\.lr \\>\\= 0\\.01 and state \\= finished); "
+            "runset ‘All runs’ (grouped by config\\.lr)") in md
     lines = md.split("\n")
     assert "- Line plot “Loss”: loss, acc (x: \\_step)" in lines
     assert "- Scalar chart “best”: best\\_acc" in lines

@@ -53,6 +53,14 @@ def type_summary(wb_type: Any) -> str:
     return str(kind)
 
 
+def middle(text: str, width: int) -> str:
+    """Cut from the middle: job names differ at their end (`job-<repo>_<script>`)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 3
+    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+
+
 def source_text(job: Job) -> str:
     source = job.source
     match job.source_type:
@@ -68,7 +76,7 @@ def source_text(job: Job) -> str:
 
 class JobsView(ListView[JobVersions]):
     HELP = "A project's launch jobs: versions, latest aliases and source; Enter opens one."
-    COLUMNS = [Column("name", "Job", 28), Column("versions", "Versions", 8, True), Column("aliases", "Latest aliases", 18),
+    COLUMNS = [Column("name", "Job", 34), Column("versions", "Versions", 8, True), Column("aliases", "Latest aliases", 16),
                Column("source", "Source", 8), Column("runtime", "Runtime", 8)]
     NOUN = "jobs"
     EMPTY = "No jobs in this project."
@@ -83,7 +91,7 @@ class JobsView(ListView[JobVersions]):
     def make_row(self, item: JobVersions, job: Job | None = None, failed: bool = False) -> Row:
         name, versions = item
         pending = "?" if failed else "…"
-        cells = (Cell(plain(name)), Cell(str(len(versions))), Cell(plain(", ".join(aliases(latest(versions))))),
+        cells = (Cell(middle(plain(name), 34)), Cell(str(len(versions))), Cell(plain(", ".join(aliases(latest(versions))))),
                  Cell(plain(job.source_type or "") if job else pending, "" if job else "muted"),
                  Cell(plain(job.runtime or "") if job else pending, "" if job else "muted"))
         return Row(name, cells, item)

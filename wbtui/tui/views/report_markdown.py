@@ -277,6 +277,9 @@ def runset_summary(runset: dict[str, Any]) -> str:
     search = (runset.get("search") or {}).get("query")
     if search:
         parts.append("search " + escape(search))
+    groups = [_section_key(g) for g in runset.get("grouping") or [] if isinstance(g, dict) and g.get("name")]
+    if groups:
+        parts.append("grouped by " + escape(", ".join(groups)))
     if runset.get("enabled") is False:
         parts.append("hidden")
     return f"runset ‘{name}’" + (f" ({'; '.join(parts)})" if parts else "")
@@ -310,12 +313,19 @@ def _v2(items: list[Any]) -> str:
     return " ".join(parts)
 
 
+def _section_key(key: dict[str, Any]) -> str:
+    """A run-set key ({"section": "config", "name": "lr.value"}) as people write it: config.lr."""
+    section, name = key.get("section") or "run", str(key.get("name"))
+    if section == "config" and name.endswith(".value"):
+        name = name[: -len(".value")]
+    return name if section in ("run", "summary") else f"{section}.{name}"
+
+
 def _leaf_filter(item: dict[str, Any]) -> str:
     key = item.get("key") or {}
-    section, name = key.get("section") or "run", key.get("name")
-    if not name:
+    if not key.get("name"):
         return ""
-    label = name if section in ("run", "summary") else f"{section}.{name}"
+    label = _section_key(key)
     value = item.get("value")
     shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     text = f"{label} {item.get('op') or '='} {shown}"

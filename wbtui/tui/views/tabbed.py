@@ -21,14 +21,16 @@ def tab_bindings(prefix: str, tabs: list[str]) -> list[Binding]:
 
 
 def detail_grid(rows: list[tuple[str, Any]]) -> Table:
-    """Label / value lines; empty values are left out, server strings stay plain text."""
+    """Label / value lines; empty values are left out, server strings stay plain text (their
+    line breaks kept)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for label, value in rows:
         if value is None or value == "" or value == []:
             continue
-        table.add_row(label, value if isinstance(value, Text) else Text(plain(value)))
+        lines = str(value).splitlines() or [""]
+        table.add_row(label, value if isinstance(value, Text) else Text("\n".join(plain(line) for line in lines)))
     return table
 
 
