@@ -30,6 +30,7 @@ from . import accounts, artifacts, filestream, launch, resolvers, runs
 from .accounts import SandboxError, Viewer
 from .auth import viewer_for
 from .context import Context
+from .execution import FastExecutor
 from .storage import Storage
 from .store import Store, json_text
 
@@ -154,7 +155,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
         context = Context(sandbox.store, sandbox.storage, viewer, base_url(request))
         ok, result = await run_in_threadpool(
             graphql_sync, sandbox.schema, data, context_value=context, query_parser=documents.parse,
-            query_validator=documents.validate, logger=gql_log.name)
+            query_validator=documents.validate, logger=gql_log.name, execution_context_class=FastExecutor)
         return _json(result, 200 if ok else 400)
 
     async def file_stream(request: Request) -> Response:

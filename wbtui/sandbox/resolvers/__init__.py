@@ -13,6 +13,8 @@ Modules register their tables with `store.register_tables(ddl)` and their upload
 `convert_names_case`: resolvers receive snake_case arguments and input fields, and dicts they
 return are read by snake_case keys (`displayName` reads `display_name`).  `info.context` is a
 `wbtui.sandbox.context.Context`; raise `SandboxError` for errors the client should see.
+A list that can work out a field of all its rows at once marks the field's resolver
+`@precomputed(key)` (`wbtui.sandbox.execution`) and fills `key` in: the executor reads it then.
 """
 
 from __future__ import annotations
