@@ -136,8 +136,9 @@ SCENES = [
                                              description="Semantic segmentation on ADE20K")),
     Scene("form-team", "New team (admins)", form("team", Ref(Kind.ENTITY, "admin"), name="robotics")),
     Scene("form-user", "New user (admins)", form("user", Ref(Kind.USERS), email="dana@example.com")),
-    Scene("form-run", "New run", form("run", RUNS)),
-    Scene("form-tensorboard", "Import TensorBoard logs", form("tensorboard", RUNS, directory="./runs/exp1")),
+    Scene("form-run", "New run", form("run", RUNS, run_id="baseline-rerun-1")),
+    Scene("form-tensorboard", "Import TensorBoard logs",
+          form("tensorboard", RUNS, directory="./runs/exp1", run_id="tb-exp1")),
 ]
 
 
