@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from ..core import paths
@@ -40,7 +40,9 @@ class Ref:
     # the queue of a queued run
     name: str = ""
     parent: str = ""
-    label: str = ""
+    # what to call it on screen; not part of its identity (the tree, lists and `:` name the
+    # same object differently, and the history and the tree's cursor must still match)
+    label: str = field(default="", compare=False)
 
     @property
     def path(self) -> str:

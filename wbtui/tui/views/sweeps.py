@@ -61,7 +61,7 @@ class SweepsView(ListView[Sweep]):
 
     def open_ref(self, row: Row) -> Ref:
         sweep: Sweep = row.data  # type: ignore[assignment]
-        return Ref(Kind.SWEEP, self.ref.entity, self.ref.project, sweep.id, label=sweep.display_name or "")
+        return Ref(Kind.SWEEP, self.ref.entity, self.ref.project, sweep.id, label=sweep.name if sweep.name != sweep.id else "")
 
 
 TABS = ["overview", "config", "runs"]
@@ -101,7 +101,8 @@ class SweepView(TabbedView):
         sweep = await self.api.sweep(f"{self.ref.entity}/{self.ref.project}/{self.ref.name}")
         self.sweep = sweep
         metric, _ = metric_of(sweep)
-        self.columns = list(BASE_COLUMNS) + ([f"summary:{metric}"] if metric else [])
+        base = list(BASE_COLUMNS)
+        self.columns = base[:2] + [f"summary:{metric}"] + base[2:] if metric else base  # the metric in view
         self.query_one("#sweep-config", JsonTree).show(sweep.config if isinstance(sweep.config, dict) else {})
         self._show_overview(sweep)
         await self.reset_tabs()
