@@ -192,11 +192,16 @@ class FeedPane(Vertical, Generic[T]):
 
     @work(group="more", exclusive=True, exit_on_error=False)
     async def _more(self) -> None:
-        if self.feed is not None:
+        if self.feed is None:
+            return
+        try:
             items = await self.feed.more()
-            self.refresh_status()
-            if items:
-                self.post_message(self.More(self, items))
+        except WandbError as error:  # the rows so far stay; r loads the list again
+            self.query_one(".status", Static).update(Text(f"⚠ {plain(error)} — press r to retry", style="bold"))
+            return
+        self.refresh_status()
+        if items:
+            self.post_message(self.More(self, items))
 
     def action_filter(self) -> None:
         search = self.query_one(".list-filter", Input)
