@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import httpx
+from scenes import settle as settle_workers
 
 from wbtui.config import Settings
 from wbtui.core import Api
@@ -105,8 +106,7 @@ async def type_into(pilot, widget_id: str, text: str, *, clear: bool = True) -> 
 async def settle(pilot) -> None:
     """Let debounced checks and workers finish."""
     await pilot.pause(0.6)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle_workers(pilot)
 
 
 def field_error(screen: FormScreen, name: str) -> str:

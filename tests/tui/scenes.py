@@ -7,6 +7,7 @@ process), times show in UTC, and the client talks to the sandbox in process unde
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 from collections.abc import Awaitable, Callable
@@ -44,13 +45,16 @@ def demo_app(sandbox: Sandbox, **settings: Any) -> WbtuiApp:
     return WbtuiApp(Settings(**settings), make_api)
 
 
-async def settle(pilot: Any) -> None:
-    """Until no worker runs (a load may start more), then a repaint."""
-    for _ in range(20):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
-        if not any(w.is_running for w in pilot.app.workers):
+async def settle(pilot: Any, rounds: int = 20) -> None:
+    """Until no worker runs (a load may start more), then a repaint. A worker that was
+    cancelled (an exclusive one replaced by a newer) or failed (shown as a message) counts as
+    done."""
+    for _ in range(rounds):
+        running = [worker for worker in pilot.app.workers if worker.is_running]
+        if not running:
             break
+        await asyncio.gather(*(worker.wait() for worker in running), return_exceptions=True)
+        await pilot.pause(0.05)
     await pilot.pause(0.1)
 
 

@@ -53,11 +53,7 @@ def toasts_text(app: WbtuiApp) -> list[str]:
     return ["".join(line.strip() for line in widget_lines(app, toast)) for toast in app.screen.query("Toast")]
 
 
-async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Wait until every worker (loads, then the details they start) has finished."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.05)
+from scenes import settle  # noqa: E402  (one definition for every TUI test)
 
 
 async def open_ref(pilot: Any, ref: Ref) -> None:

@@ -90,7 +90,8 @@ class WbtuiApp(App[None]):
         try:
             make_api = self._start_demo()
         except Exception as error:  # a taken data dir, a full disk: say so on the welcome screen
-            self.call_from_thread(self.notify, f"The demo could not start: {error}", severity="error", timeout=15)
+            self.call_from_thread(self.notify, f"The demo could not start: {error}", severity="error", timeout=15,
+                                  markup=False)
             return
         self.call_from_thread(self.open_browser, make_api)
 

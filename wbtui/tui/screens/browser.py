@@ -114,13 +114,13 @@ class BrowserScreen(Screen[None]):
     def action_copy_path(self) -> None:
         if self.current is not None:
             self.app.copy_to_clipboard(self.current.path)
-            self.notify(f"Copied {self.current.path}", timeout=3)
+            self.notify(f"Copied {self.current.path}", timeout=3, markup=False)
 
     def action_copy_url(self) -> None:
         if self.current is not None:
             url = self.current.web_url(self.app.api.settings.app_url)  # type: ignore[attr-defined]
             self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", timeout=3)
+            self.notify(f"Copied {url}", timeout=3, markup=False)
 
     @work(exclusive=True, group="jump", exit_on_error=False)
     async def jump_to_path(self, path: str | None) -> None:
@@ -130,7 +130,7 @@ class BrowserScreen(Screen[None]):
         try:
             obj = await self.app.api.from_path(path)  # type: ignore[attr-defined]
         except (WandbError, ValueError) as error:
-            self.notify(f"Cannot open {path}: {error}", severity="error", timeout=8)
+            self.notify(f"Cannot open {path}: {error}", severity="error", timeout=8, markup=False)
             return
         self.open(ref_for_object(obj), focus=True)
 
@@ -190,7 +190,7 @@ class BrowserScreen(Screen[None]):
 
     def _form_closed(self, created: Created | None) -> None:
         if created is not None:
-            self.notify(created.message, timeout=6)
+            self.notify(created.message, timeout=6, markup=False)
             self._show_created(created)
 
     @work(group="forms-created", exit_on_error=False)

@@ -8,8 +8,9 @@ loaded. It never fetches anything itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -40,15 +41,32 @@ class Cell(NamedTuple):
     tone: str = ""
 
 
-@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cheap cache key
+@dataclass(frozen=True, eq=False, slots=True)  # compared and hashed by identity: a cheap cache key
 class Row:
     key: str
     cells: tuple[Cell, ...]
     data: object = None
 
 
+class LazyRow:
+    """A row whose cells are made from its data when it is drawn (or asked for). A list of
+    10,000 runs then holds one small object per run, not a row, a tuple and a cell per column,
+    which the garbage collector would walk through again and again while you scroll."""
+
+    __slots__ = ("_cells_of", "data", "key")
+
+    def __init__(self, key: str, data: Any, cells_of: Callable[[Any], tuple[Cell, ...]]) -> None:
+        self.key, self.data, self._cells_of = key, data, cells_of
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return self._cells_of(self.data)
+
+
 class PagedTable(ScrollView, can_focus=True):
     """Rows with a cursor, marks and a sortable column; it asks for more rows as you scroll."""
+
+    ALLOW_SELECT = False  # rows are not text to select, as in Textual's DataTable
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
@@ -105,7 +123,7 @@ class PagedTable(ScrollView, can_focus=True):
             return self.table
 
     class _RowMessage(Message):
-        def __init__(self, table: PagedTable, row: Row) -> None:
+        def __init__(self, table: PagedTable, row: Row | LazyRow) -> None:
             super().__init__()
             self.table = table
             self.row = row
@@ -144,7 +162,7 @@ class PagedTable(ScrollView, can_focus=True):
     def __init__(self, *, sortable: bool = True, markable: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.columns: list[Column] = []
-        self.rows: list[Row] = []
+        self.rows: list[Row | LazyRow] = []
         self.has_more = False
         self.sortable = sortable
         self.markable = markable
@@ -154,7 +172,8 @@ class PagedTable(ScrollView, can_focus=True):
         self.empty_text = "Nothing here."
         self._more_requested = False
         self._styles: dict[str, Style] = {}
-        self._strips: LRUCache[tuple[Row, bool, bool], Strip] = LRUCache(2000)
+        # strips of rows drawn lately (a few screens' worth: each strip keeps its crops alive)
+        self._strips: LRUCache[tuple[Row | LazyRow, bool, bool], Strip] = LRUCache(300)
 
     # -- data from the owner ---------------------------------------------------------------
 
@@ -172,7 +191,7 @@ class PagedTable(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False)
         self._resize()
 
-    def add_rows(self, rows: list[Row], *, has_more: bool) -> None:
+    def add_rows(self, rows: list[Row | LazyRow], *, has_more: bool) -> None:
         self.rows.extend(rows)
         self.has_more = has_more
         self._more_requested = False
@@ -181,14 +200,14 @@ class PagedTable(ScrollView, can_focus=True):
         if rows and len(self.rows) == len(rows):
             self.post_message(self.Highlighted(self, self.rows[0]))
 
-    def replace_row(self, row: Row) -> None:
+    def replace_row(self, row: Row | LazyRow) -> None:
         for index, old in enumerate(self.rows):
             if old.key == row.key:
                 self.rows[index] = row
                 self.refresh_line(index)
 
     @property
-    def current_row(self) -> Row | None:
+    def current_row(self) -> Row | LazyRow | None:
         if 0 <= self.cursor_row < len(self.rows):
             return self.rows[self.cursor_row]
         return None
@@ -258,7 +277,7 @@ class PagedTable(ScrollView, can_focus=True):
                 strip = Strip([Segment("  " + text, self._style("muted"))])
             else:
                 return Strip.blank(width, base)
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, y)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _style(self, name: str) -> Style:
         """A component class's style ("" for the widget's own), computed once per theme."""
@@ -280,7 +299,7 @@ class PagedTable(ScrollView, can_focus=True):
                 style = self._style("header-cursor")
             segments.append(Segment(_fit(label, column), style))
             segments.append(Segment(" ", header))
-        return Strip(segments)
+        return Strip(Segment.simplify(segments))
 
     def _row_strip(self, index: int) -> Strip:
         row = self.rows[index]
@@ -298,7 +317,8 @@ class PagedTable(ScrollView, can_focus=True):
                 style = base + self._style(cell.tone)
             segments.append(Segment(_fit(cell.text, column), style))
             segments.append(Segment(" ", base))
-        return Strip(segments)
+        # one segment per run of equal style: every later step (crop, filters) costs per segment
+        return Strip(Segment.simplify(segments))
 
     # -- actions ----------------------------------------------------------------------------
 
