@@ -93,6 +93,7 @@ class BrowserScreen(Screen[None]):
 
             self.run_worker(focus_view(), group="focus-view", exclusive=True, exit_on_error=False)
         self.query_one(NavTree).select_ref(ref)
+        self.refresh_bindings()  # what `n`, `e` and R/A/P/S/J offer depends on the view
 
     @property
     def view(self) -> View | None:
