@@ -336,6 +336,19 @@ def item_order(queue: Row) -> str:
     return "priority, id" if queue["prioritization_mode"] == "V0" else "id"
 
 
+def first_items(store: Store, queue_ids: list[int], limit: int) -> dict[int, list[Row]]:
+    """The first `limit` items of each queue, in `item_order`, in one query: {queue id: items}."""
+    found: dict[int, list[Row]] = {}
+    for row in store.query(
+            "SELECT * FROM (SELECT i.*, ROW_NUMBER() OVER (PARTITION BY i.run_queue_id ORDER BY"
+            " CASE WHEN q.prioritization_mode = 'V0' THEN i.priority END, i.id) AS n"  # as item_order
+            " FROM run_queue_items i JOIN run_queues q ON q.id = i.run_queue_id"
+            " WHERE i.run_queue_id IN (SELECT value FROM json_each(?))) WHERE n <= ? ORDER BY run_queue_id, n",
+            (json.dumps(queue_ids), limit)):
+        found.setdefault(row["run_queue_id"], []).append(row)
+    return found
+
+
 def _template_values(variables: list[dict[str, Any]], text: str | None) -> dict[str, Any]:
     given = _json(text, "templateVariableValues", {}) or {}
     if not isinstance(given, dict):

@@ -8,9 +8,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any
 
 from .accounts import SandboxError
+
+PAGE_SIZE = 50  # nodes of a connection asked for without `first`
 
 
 def global_id(type_name: str, pk: int) -> str:
@@ -46,7 +49,7 @@ def start_of(after: str | None) -> int:
 
 
 def connection(
-    fetch: Callable[[int, int], Sequence[Any]], first: int | None, after: str | None, default: int = 50,
+    fetch: Callable[[int, int], Sequence[Any]], first: int | None, after: str | None, default: int = PAGE_SIZE,
     start: int | None = None,
 ) -> dict[str, Any]:
     """A connection of up to `first` nodes after `after` (or from offset `start`).
@@ -55,7 +58,7 @@ def connection(
     whether another page follows.
     """
     start = start_of(after) if start is None else start
-    limit = default if first is None else max(0, first)
+    limit = limit_of(first, default)
     rows = list(fetch(start, limit + 1))
     more = len(rows) > limit
     rows = rows[:limit]
@@ -64,6 +67,21 @@ def connection(
         "edges": edges,
         "page_info": {"end_cursor": edges[-1]["cursor"] if edges else after, "has_next_page": more},
     }
+
+
+def limit_of(first: int | None, default: int = PAGE_SIZE) -> int:
+    """How many nodes `connection` answers for `first`."""
+    return default if first is None else max(0, first)
+
+
+def lazy(page: Callable[[], dict[str, Any]], total: Callable[[], int] | None = None) -> dict[str, Any]:
+    """A connection read only as far as the query asks (`page()` gives the whole page once):
+    a list that asks each row for `totalCount` alone never fetches those rows' edges."""
+    page = cache(page)
+    conn: dict[str, Any] = {"edges": lambda _info: page()["edges"], "page_info": lambda _info: page()["page_info"]}
+    if total is not None:
+        conn["total_count"] = lambda _info: total()
+    return conn
 
 
 def edges(nodes: Sequence[Any]) -> dict[str, Any]:

@@ -3,12 +3,15 @@ every read: types, collections, versions by alias, files, manifests, lineage (jo
 artifacts of type `job`, read the same way).
 
 Listings attach aliases and tags with one query per page, and a version's collection, type and
-project come from the request's cache: no query per row.
+project come from the request's cache: no query per row. What a list asks of each row (a type's
+collection count, a collection's version count and aliases, who logged a version) is read for
+the whole page at once (see `context.py`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ariadne import InterfaceType, MutationType, ObjectType, QueryType, UnionType
@@ -16,8 +19,8 @@ from ariadne import InterfaceType, MutationType, ObjectType, QueryType, UnionTyp
 from .. import accounts
 from .. import artifacts as arts
 from ..accounts import SandboxError
-from ..context import Context, ctx
-from ..relay import connection, global_id, parse_id
+from ..context import Context, ctx, mark_page, page_of
+from ..relay import connection, global_id, lazy, limit_of, parse_id
 from ..store import Row
 
 FEATURES = ("TOTAL_COUNT_IN_FILE_CONNECTION",)
@@ -129,18 +132,23 @@ def _state_filter(filters: str | None) -> tuple[str, list[Any]]:
 
 
 def _versions(c: Context, where: str, params: list[Any], order_by: str, first: int | None, after: str | None,
-              edge: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A connection of versions with totalCount; `edge` fields are added to every edge."""
+              edge: Callable[[Row], dict[str, Any]] | None = None,
+              total: Callable[[], int] | None = None) -> dict[str, Any]:
+    """A connection of versions with totalCount (`total()`, else a count of `where`); `edge(node)`
+    gives fields to add to each edge."""
     def fetch(offset: int, limit: int) -> list[Row]:
-        return _with_labels(c, c.store.query(
-            f"{arts.SELECT} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?", [*params, limit, offset]))
-    conn = connection(fetch, first, after)
-    for e in conn["edges"]:
-        e.update(edge or {})
-    conn["total_count"] = c.store.scalar(
+        return mark_page(_with_labels(c, c.store.query(
+            f"{arts.SELECT} WHERE {where} ORDER BY {order_by} LIMIT ? OFFSET ?", [*params, limit, offset])))
+
+    def page() -> dict[str, Any]:
+        conn = connection(fetch, first, after)
+        for e in conn["edges"]:
+            e.update(edge(e["node"]) if edge else {})
+        return conn
+
+    return lazy(page, total or (lambda: c.store.scalar(
         f"SELECT COUNT(*) FROM artifacts a JOIN artifact_collections c ON c.id = a.collection_id WHERE {where}",
-        params)
-    return conn
+        params)))
 
 
 def _membership(art: Row | None) -> dict[str, Any] | None:
@@ -175,9 +183,9 @@ def resolve_project_type(obj, info, name):
 @project.field("artifactTypes")
 def resolve_project_types(obj, info, after=None, first=None):
     store = ctx(info).store
-    return connection(lambda offset, limit: store.query(
+    return connection(lambda offset, limit: mark_page(store.query(
         "SELECT * FROM artifact_types WHERE project_id = ? ORDER BY id LIMIT ? OFFSET ?",
-        (obj["id"], limit, offset)), first, after)
+        (obj["id"], limit, offset))), first, after)
 
 
 @project.field("artifactCollection")
@@ -206,7 +214,7 @@ def resolve_input_artifacts(obj, info, after=None, first=None):
     visible, params = _visible_projects(c, "c.project_id")  # a run may use another project's artifact
     where = f"a.id IN (SELECT artifact_id FROM artifact_usage WHERE run_id = ?) AND {visible}"
     in_use_order = f"(SELECT u.rowid FROM artifact_usage u WHERE u.artifact_id = a.id AND u.run_id = {int(obj['id'])})"
-    return _versions(c, where, [obj["id"], *params], in_use_order, first, after, {"used_as": []})
+    return _versions(c, where, [obj["id"], *params], in_use_order, first, after, lambda _: {"used_as": []})
 
 
 # --------------------------------------------------------------------------- ArtifactType
@@ -220,15 +228,18 @@ def resolve_type_collection(obj, info, name):
 def resolve_type_collections(obj, info, after=None, first=None, filters=None, order=None):
     if filters and json.loads(filters):
         raise SandboxError("filtering artifact collections is not supported by the sandbox")
-    store = ctx(info).store
+    c = ctx(info)
     order_by = _sql_order(order or "-id", _COLLECTION_ORDERS, "id")  # W&B: newest collection first
 
     def fetch(offset: int, limit: int) -> list[Row]:
-        return store.query(f"SELECT * FROM artifact_collections WHERE type_id = ? ORDER BY {order_by}"
-                           " LIMIT ? OFFSET ?", (obj["id"], limit, offset))
-    conn = connection(fetch, first, after)
-    conn["total_count"] = store.scalar("SELECT COUNT(*) FROM artifact_collections WHERE type_id = ?", (obj["id"],))
-    return conn
+        return mark_page(c.store.query(f"SELECT * FROM artifact_collections WHERE type_id = ? ORDER BY {order_by}"
+                                       " LIMIT ? OFFSET ?", (obj["id"], limit, offset)))
+
+    def total() -> int:  # the types of a list page are counted together
+        return c.batch("collections of type", obj["id"], [t["id"] for t in page_of(obj)], lambda ids: dict(
+            c.store.tuples("SELECT type_id, COUNT(*) FROM artifact_collections WHERE type_id IN"
+                           " (SELECT value FROM json_each(?)) GROUP BY type_id", (json.dumps(ids),))), 0)
+    return lazy(lambda: connection(fetch, first, after), total)
 
 
 # --------------------------------------------------------------------------- ArtifactSequence
@@ -239,8 +250,21 @@ def resolve_collection_tags(*_, **__):
 
 @sequence.field("aliases")
 def resolve_collection_aliases(obj, info, after=None, first=None):
-    store = ctx(info).store
-    return connection(lambda offset, limit: store.query(
+    c = ctx(info)
+    if after is None:  # the first aliases of every collection of a list page, in one query
+        wanted = limit_of(first) + 1  # one more tells whether another page follows
+
+        def load(ids: list[int]) -> dict[int, list[Row]]:
+            found: dict[int, list[Row]] = {}
+            for row in c.store.query(
+                    "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY collection_id ORDER BY id) AS n"
+                    " FROM artifact_aliases WHERE collection_id IN (SELECT value FROM json_each(?))) WHERE n <= ?"
+                    " ORDER BY collection_id, id", (json.dumps(ids), wanted)):
+                found.setdefault(row["collection_id"], []).append(row)
+            return found
+        rows = c.batch(("first aliases", wanted), obj["id"], [s["id"] for s in page_of(obj)], load, [])
+        return connection(lambda offset, limit: rows[offset:offset + limit], first, None)
+    return connection(lambda offset, limit: c.store.query(
         "SELECT * FROM artifact_aliases WHERE collection_id = ? ORDER BY id LIMIT ? OFFSET ?",
         (obj["id"], limit, offset)), first, after)
 
@@ -257,13 +281,21 @@ def resolve_latest(obj, info):
 
 @sequence.field("artifacts")
 def resolve_collection_versions(obj, info, after=None, first=None, filters=None, order=None):
+    c = ctx(info)
     where, params = _state_filter(filters)
     order_by = _sql_order(order or "-version_index", _VERSION_ORDERS, "a.id")  # W&B: newest first
-    conn = _versions(ctx(info), f"a.collection_id = ? AND {where}", [obj["id"], *params], order_by, first, after)
-    for e in conn["edges"]:
-        index = e["node"]["version_index"]
-        e["version"] = "" if index is None else f"v{index}"
-    return conn
+
+    def total() -> int:  # the collections of a list page are counted together
+        return c.batch(("versions of collection", where, *params), obj["id"], [s["id"] for s in page_of(obj)],
+                       lambda ids: dict(c.store.tuples(
+                           f"SELECT a.collection_id, COUNT(*) FROM artifacts a WHERE a.collection_id IN"
+                           f" (SELECT value FROM json_each(?)) AND {where} GROUP BY a.collection_id",
+                           [json.dumps(ids), *params])), 0)
+
+    def version(node: Row) -> dict[str, Any]:
+        return {"version": "" if node["version_index"] is None else f"v{node['version_index']}"}
+    return _versions(c, f"a.collection_id = ? AND {where}", [obj["id"], *params], order_by, first, after, version,
+                     total)
 
 
 # --------------------------------------------------------------------------- Artifact
@@ -303,7 +335,9 @@ def resolve_current_manifest(obj, _):
 def resolve_created_by(obj, info):
     c = ctx(info)
     if obj["run_id"] is not None:
+        c.cache_rows("run", "runs", (a["run_id"] for a in page_of(obj)))  # the runs of the whole page
         return c.cached("run", obj["run_id"], "SELECT * FROM runs WHERE id = ?")
+    c.cache_rows("user", "users", (a["user_id"] for a in page_of(obj) if a["run_id"] is None))
     return c.cached("user", obj["user_id"], "SELECT * FROM users WHERE id = ?")
 
 

@@ -1,5 +1,7 @@
 """Launch: run queues, default resource configs, queue items, and the mutations the SDK and a
-launch agent send (create/upsert queues, push, pop, ack, fail, delete)."""
+launch agent send (create/upsert queues, push, pop, ack, fail, delete).
+
+The list of queues reads the first items of all its queues in one query (see `context.py`)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from ariadne import MutationType, ObjectType
 
 from .. import launch
 from ..accounts import SandboxError
-from ..context import ctx
-from ..relay import connection, global_id, parse_id
+from ..context import ctx, mark_page, page_of
+from ..relay import connection, global_id, limit_of, parse_id
 from ..store import Row
 
 mutation = MutationType()
@@ -33,13 +35,21 @@ def resolve_run_queue(obj, info, name):
 
 @project.field("runQueues")
 def resolve_run_queues(obj, info):
-    return ctx(info).store.query("SELECT * FROM run_queues WHERE project_id = ? ORDER BY id", (obj["id"],))
+    return mark_page(ctx(info).store.query("SELECT * FROM run_queues WHERE project_id = ? ORDER BY id", (obj["id"],)))
 
 
 @entity.field("defaultResourceConfig")
 def resolve_default_resource_config(obj, info, id):
     return ctx(info).store.one("SELECT * FROM default_resource_configs WHERE id = ? AND entity_id = ?",
                                (_maybe_id(id, "DefaultResourceConfig"), obj["id"]))
+
+
+@entity.field("defaultResourceConfigs")
+def resolve_default_resource_configs(obj, info, first=None, after=None):
+    store = ctx(info).store
+    return connection(lambda offset, limit: store.query(
+        "SELECT * FROM default_resource_configs WHERE entity_id = ? ORDER BY id LIMIT ? OFFSET ?",
+        (obj["id"], limit, offset)), first, after)
 
 
 # --------------------------------------------------------------------------- RunQueue
@@ -67,8 +77,15 @@ def resolve_queue_item(obj, info, id):
 
 @queue.field("runQueueItems")
 def resolve_queue_items(obj, info, first=None, after=None, **_):
+    c = ctx(info)
+    if after is None:  # the first items of every queue of the list, in one query
+        wanted = limit_of(first) + 1  # one more tells whether another page follows
+        rows = c.batch(("first items", wanted), obj["id"], [q["id"] for q in page_of(obj)],
+                       lambda ids: launch.first_items(c.store, ids, wanted), [])
+        return connection(lambda offset, limit: rows[offset:offset + limit], first, None)
+
     def fetch(offset: int, limit: int) -> list[Row]:
-        return ctx(info).store.query(
+        return c.store.query(
             f"SELECT * FROM run_queue_items WHERE run_queue_id = ? ORDER BY {launch.item_order(obj)} LIMIT ? OFFSET ?",
             (obj["id"], limit, offset))
     return connection(fetch, first, after)
