@@ -35,6 +35,14 @@ async def test_artifact_types(api: Api, wandb_api: Any, seeded: Seeded) -> None:
     assert got == expected and {"dataset", "model"} <= {name for _, name in got}
 
 
+async def test_artifact_types_carry_their_collection_counts(api: Api, wandb_api: Any, seeded: Seeded) -> None:
+    start = api.round_trips
+    types = await api.artifact_types(seeded.path).list()
+    assert api.round_trips - start == 1  # the counts came with the list
+    expected = {t.name: len(wandb_api.artifact_collections(seeded.path, t.name)) for t in wandb_api.artifact_types(seeded.path)}
+    assert {t.name: t.collection_count for t in types} == expected and expected["dataset"] >= 1
+
+
 @pytest.mark.parametrize("type_name", ["dataset", "model"])
 async def test_artifact_type(api: Api, wandb_api: Any, seeded: Seeded, type_name: str) -> None:
     sdk = wandb_api.artifact_type(type_name, seeded.path)
@@ -53,6 +61,17 @@ async def test_artifact_collections(api: Api, wandb_api: Any, seeded: Seeded, ty
     got = [(c.id, c.name, c.type, c.entity, c.project, c.description, c.created_at, c.tags) async for c in core]
     assert got == expected and got
     assert await core.count() == len(sdk)
+
+
+@pytest.mark.parametrize("type_name", ["dataset", "model"])
+async def test_artifact_collections_carry_version_counts_and_aliases(api: Api, wandb_api: Any, seeded: Seeded,
+                                                                     type_name: str) -> None:
+    start = api.round_trips
+    collections = await api.artifact_collections(seeded.path, type_name).list()
+    assert api.round_trips - start == 1  # counts and aliases came with the list
+    expected = {c.name: (len(wandb_api.artifacts(type_name, f"{seeded.path}/{c.name}")), sorted(c.aliases))
+                for c in wandb_api.artifact_collections(seeded.path, type_name)}
+    assert {c.name: (c.version_count, sorted(c.aliases)) for c in collections} == expected
 
 
 @pytest.mark.parametrize(("type_name", "name"), [("dataset", "dataset-a"), ("model", "model-a")])
@@ -142,6 +161,22 @@ async def test_artifact_files_and_download(api: Api, wandb_api: Any, seeded: See
         assert (core_root / rel).read_bytes() == (sdk_root / rel).read_bytes()
     manifest = await core.manifest()
     assert sorted(manifest["contents"]) == sorted(sdk.manifest.entries)
+
+
+@pytest.mark.parametrize(("type_name", "name"), [("dataset", "dataset-a"), ("model", "model-a")])
+async def test_versions_carry_the_run_that_logged_them(api: Api, wandb_api: Any, seeded: Seeded, type_name: str,
+                                                       name: str) -> None:
+    start = api.round_trips
+    versions = await api.artifacts(type_name, f"{seeded.path}/{name}").list()
+    assert api.round_trips - start == 1  # who logged each came with the list
+    expected = []
+    for version in wandb_api.artifacts(type_name, f"{seeded.path}/{name}"):
+        run = version.logged_by()
+        expected.append(run and (run.entity, run.project, run.id, run.name))
+    got = [(r.entity, r.project, r.id, r.display_name) if (r := v.logged_by_run) else None for v in versions]
+    assert got == expected and all(expected)
+    assert (await versions[0].logged_by()).id == versions[0].logged_by_run.id  # type: ignore[union-attr]
+    assert api.round_trips - start == 2  # the run itself, without asking who logged it again
 
 
 @pytest.mark.parametrize("name", ["dataset-a:v0", "dataset-a:v1", "model-a:v0"])

@@ -104,15 +104,22 @@ async def test_demo_artifacts(core: Api, sdk: Any, demo: Any) -> None:
     need(demo, "artifacts")
     seen = 0
     for path in projects(sdk):
+        counts = {t.name: t.collection_count async for t in core.artifact_types(path)}
         for atype in sdk.artifact_types(path):
+            listed = {c.name: c async for c in core.artifact_collections(path, atype.name)}
+            assert counts[atype.name] == len(listed)
             for coll in sdk.artifact_collections(path, atype.name):
                 mine = await core.artifact_collection(atype.name, f"{path}/{coll.name}")
                 assert (mine.id, sorted(mine.aliases)) == (coll.id, sorted(coll.aliases))
-                expected = [(a.id, a.name, a.version, a.aliases, a.size, a.digest, a.metadata)
-                            for a in sdk.artifacts(atype.name, f"{path}/{coll.name}")]
-                got = [(a.id, a.name, a.version, a.aliases, a.size, a.digest, a.metadata)
+                assert sorted(listed[coll.name].aliases) == sorted(coll.aliases)
+                sdk_versions = list(sdk.artifacts(atype.name, f"{path}/{coll.name}"))
+                expected = [(a.id, a.name, a.version, a.aliases, a.size, a.digest, a.metadata,
+                             (run := a.logged_by()) and (run.entity, run.project, run.id, run.name))
+                            for a in sdk_versions]
+                got = [(a.id, a.name, a.version, a.aliases, a.size, a.digest, a.metadata,
+                        (run := a.logged_by_run) and (run.entity, run.project, run.id, run.display_name))
                        async for a in core.artifacts(atype.name, f"{path}/{coll.name}")]
-                assert got == expected
+                assert got == expected and listed[coll.name].version_count == len(sdk_versions)
                 seen += len(got)
     assert seen > 0
 
@@ -156,6 +163,8 @@ async def test_demo_run_queues(core: Api, sdk: Any, demo: Any) -> None:
     for entity in entities(sdk):
         for queue in await core.run_queues(entity):
             expected = sdk.run_queue(entity, queue.name)
+            states = [sdk.queued_run(entity, i.project, queue.name, i.id, "model-registry").state for i in expected.items]
+            assert (queue.type, queue.item_counts) == (expected.type, {s: states.count(s) for s in set(states)})
             mine = await core.run_queue(entity, queue.name)
             assert (mine.id, mine.type, mine.access, mine.prioritization_mode, mine.default_resource_config,
                     mine.template_variables) == (expected.id, expected.type, expected.access,
@@ -166,5 +175,8 @@ async def test_demo_run_queues(core: Api, sdk: Any, demo: Any) -> None:
             for item in items:
                 qr = await core.queued_run(entity, item.project, queue.name, item.id)
                 assert qr.state == sdk.queued_run(entity, item.project, queue.name, item.id, "model-registry").state
+                if qr.associated_run_id:  # its run is in the project its run spec names
+                    run = await core.run(f"{qr.run_spec['entity']}/{qr.run_spec['project']}/{qr.associated_run_id}")
+                    assert run.id == qr.associated_run_id
             seen += 1
     assert seen > 0

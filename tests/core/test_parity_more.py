@@ -71,6 +71,23 @@ async def test_run_queue_and_items(api: Api, wandb_api: Any, seeded: Seeded) -> 
     assert "seed-queue" in [q.name for q in await api.run_queues(seeded.entity)]
 
 
+async def test_run_queues_carry_their_resource_and_item_counts(api: Api, wandb_api: Any, seeded: Seeded) -> None:
+    seeded.need("stage_launch")
+    start = api.round_trips
+    queues = await api.run_queues(seeded.entity)
+    assert api.round_trips - start == 1  # resource types and item states came with the list
+    for queue in queues:
+        sdk = wandb_api.run_queue(seeded.entity, queue.name)
+        states = [wandb_api.queued_run(seeded.entity, seeded.data["project"], queue.name, item.id, "model-registry").state
+                  for item in sdk.items]
+        assert (queue.type, queue.item_counts, queue.item_counts_complete) == (
+            sdk.type, {state: states.count(state) for state in set(states)}, True)
+    seed = next(q for q in queues if q.name == "seed-queue")
+    assert seed.item_counts == {"pending": 2}
+    capped = next(q for q in await api.run_queues(seeded.entity, items_per_queue=1) if q.name == "seed-queue")
+    assert (capped.item_counts, capped.item_counts_complete) == ({"pending": 1}, False)
+
+
 @pytest.mark.parametrize("index", [0, 1])
 async def test_queued_run(api: Api, wandb_api: Any, seeded: Seeded, index: int) -> None:
     seeded.need("stage_launch")
@@ -80,3 +97,8 @@ async def test_queued_run(api: Api, wandb_api: Any, seeded: Seeded, index: int) 
     assert (core.id, core.state, core.queue_name, core.entity, core.project) == (
         sdk.id, sdk.state, sdk.queue_name, sdk.entity, sdk.project)
     assert await core.run() is None  # no agent ran it
+    # the run spec launch_add queued (wandb's QueuedRun does not read it): where its run will be
+    assert core.run_spec is not None
+    assert (core.run_spec["entity"], core.run_spec["project"], core.run_spec["job"]) == (
+        seeded.entity, seeded.data["project"], f"{seeded.path}/job-train:v0")
+    assert core.run_spec["resource"] == "local-container"

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         Report,
         Run,
         RunQueue,
+        RunRef,
         Sweep,
         Team,
         User,
@@ -60,7 +61,7 @@ _EXPORTS = {
     ),
     **dict.fromkeys(
         ["Artifact", "ArtifactCollection", "ArtifactType", "ConsoleLogLine", "File", "Job", "Member",
-         "Project", "QueuedRun", "Report", "Run", "RunQueue", "Sweep", "Team", "User"],
+         "Project", "QueuedRun", "Report", "Run", "RunQueue", "RunRef", "Sweep", "Team", "User"],
         "models",
     ),
 }

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import launch, paths, queries
-from .errors import NotFoundError, PermissionDeniedError, TransportError, WandbError
+from .errors import NotFoundError, NotLoadedError, PermissionDeniedError, TransportError, WandbError
 from .models import (
     Artifact,
     ArtifactCollection,
@@ -27,6 +27,7 @@ from .models import (
     Report,
     Run,
     RunQueue,
+    RunRef,
     Sweep,
     Team,
     User,
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from .transport import Transport
 
 T = TypeVar("T")
+ALIASES_PER_COLLECTION = 100  # aliases a list of collections carries (more are fetched by `load()`)
+CONFIGS_PER_PAGE = 100  # resource configs per request of `run_queues`
 
 
 class Api:
@@ -460,7 +463,7 @@ class Api:
     ) -> Paginator[ArtifactCollection]:
         entity, name = paths.split_project_path(project_name)
         variables = {"entity": entity, "project": name or self.settings.project or paths.DEFAULT_PROJECT,
-                     "type": type_name, "order": order}
+                     "type": type_name, "order": order, "aliasesPerCollection": ALIASES_PER_COLLECTION}
         return Paginator(
             self, "ArtifactCollections", variables,
             connection=lambda d: dig(d, "project", "artifactType", "artifactCollections"),
@@ -588,11 +591,11 @@ class Api:
         return json.loads(await fetch_text(self, url))
 
     async def _artifact_logged_by(self, artifact: Artifact) -> Run | None:
-        data = await self._query("ArtifactCreatedBy", {"id": artifact.id})
-        creator = dig(data, "artifact", "createdBy") or {}
-        if creator.get("__typename") != "Run" or not creator.get("project"):
-            return None
-        return await self.run("/".join([creator["project"]["entity"]["name"], creator["project"]["name"], creator["name"]]))
+        try:
+            creator = artifact.logged_by_run  # known when the version came in a list
+        except NotLoadedError:
+            creator = RunRef.from_node(dig(await self._query("ArtifactCreatedBy", {"id": artifact.id}), "artifact", "createdBy"))
+        return None if creator is None else await self.run(creator.path)
 
     async def _artifact_used_by(self, artifact: Artifact) -> list[Run]:
         data = await self._query("ArtifactUsedBy", {"id": artifact.id})
@@ -667,16 +670,40 @@ class Api:
         data = await self._query("DefaultResourceConfig", {"entity": queue.entity, "id": queue.default_resource_config_id})
         queue._update_resource_config(dig(data, "entity", "defaultResourceConfig"))
 
-    async def run_queues(self, entity: str | None = None) -> list[RunQueue]:
-        """Every launch queue of an entity (an extension: wandb.Api has no list of queues)."""
+    async def run_queues(self, entity: str | None = None, *, items_per_queue: int = 1000) -> list[RunQueue]:
+        """Every launch queue of an entity (an extension: wandb.Api has no list of queues), each
+        with its resource `type` and `item_counts` (by state, among its first `items_per_queue`
+        items): one request, unless the entity has very many resource configs."""
         entity = await self._entity(entity)
-        data = await self._query("RunQueues", {"entity": entity, "project": paths.LAUNCH_PROJECT})
+        data = await self._query("RunQueues", {"entity": entity, "project": paths.LAUNCH_PROJECT,
+                                               "itemsPerQueue": items_per_queue, "configsPerPage": CONFIGS_PER_PAGE})
         queues = []
         for node in dig(data, "project", "runQueues") or []:
             queue = RunQueue(entity=entity, name=node["name"], _api=self)
             queue._update(node)
+            items = node.get("runQueueItems") or {}
+            states = [(e["node"].get("state") or "").lower() for e in items.get("edges") or []]
+            queue.item_counts = {state: states.count(state) for state in sorted(set(states))}
+            queue.item_counts_complete = not dig(items, "pageInfo", "hasNextPage")
             queues.append(queue)
+        await self._resource_types(entity, queues, dig(data, "entity", "defaultResourceConfigs"))
         return queues
+
+    async def _resource_types(self, entity: str, queues: list[RunQueue], configs: dict[str, Any] | None) -> None:
+        """Set each queue's resource `type` from the entity's configs (`configs`: their first page)."""
+        wanted = {q.default_resource_config_id for q in queues} - {None}
+        resources: dict[str, str] = {}
+        while configs is not None:
+            resources.update((e["node"]["id"], e["node"]["resource"]) for e in configs.get("edges") or [])
+            cursor = dig(configs, "pageInfo", "endCursor")
+            if wanted <= resources.keys() or not dig(configs, "pageInfo", "hasNextPage") or not cursor:
+                break
+            configs = dig(await self._query("DefaultResourceConfigs", {
+                "entity": entity, "cursor": cursor, "perPage": CONFIGS_PER_PAGE}), "entity", "defaultResourceConfigs")
+        for queue in queues:
+            queue.type = resources.get(queue.default_resource_config_id or "")
+        # a config the entity's list lacks (another scope) is read on its own
+        await asyncio.gather(*(self._load_resource_config(q) for q in queues if q.type is None and q.default_resource_config_id))
 
     def _queue_items(self, queue: RunQueue, per_page: int) -> Paginator[QueuedRun]:
         def convert(edge: dict[str, Any], _: Any) -> QueuedRun:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 WANDB_INTERNAL_KEYS = frozenset({"_wandb", "wandb_version"})
 _VERSION_ALIAS = re.compile(r"^v\d+$")
+_NOT_FETCHED: Any = object()  # a field whose value (None included) the query did not ask for
 
 
 def json_dict(value: Any) -> dict[str, Any]:
@@ -661,12 +662,13 @@ class ArtifactType(_Record):
     id: str | None = None
     description: str | None = None
     created_at: str | None = None
+    collection_count: int | None = None  # extension: the list of types carries it
     _api: Api | None = field(default=None, repr=False)
 
     @classmethod
     def from_node(cls, api: Api, entity: str, project: str, node: dict[str, Any]) -> ArtifactType:
         return cls(entity, project, node["name"], node.get("id"), node.get("description"),
-                   node.get("createdAt"), api)
+                   node.get("createdAt"), (node.get("artifactCollections") or {}).get("totalCount"), api)
 
     @property
     def type(self) -> str:
@@ -695,6 +697,7 @@ class ArtifactCollection(_Record):
     created_at: str | None = None
     updated_at: str | None = None
     tags: list[str] = field(default_factory=list)
+    version_count: int | None = None  # extension: committed versions, carried by the list
     _is_sequence: bool = field(default=True, repr=False)
     _aliases: list[str] | None = field(default=None, repr=False)
     _api: Api | None = field(default=None, repr=False)
@@ -712,16 +715,19 @@ class ArtifactCollection(_Record):
             created_at=node.get("createdAt"),
             updated_at=node.get("updatedAt"),
             tags=[t["name"] for t in _edges(node.get("tags"))],
+            version_count=(node.get("artifacts") or {}).get("totalCount"),
             _is_sequence=node.get("__typename", "ArtifactSequence") == "ArtifactSequence",
             _api=api,
         )
-        if "aliases" in node:
-            coll._aliases = [a["alias"] for a in _edges(node["aliases"])]
+        aliases = node.get("aliases")
+        if aliases is not None and not (aliases.get("pageInfo") or {}).get("hasNextPage"):
+            coll._aliases = [a["alias"] for a in _edges(aliases)]  # all of them
         return coll
 
     @property
     def aliases(self) -> list[str]:
-        """Aliases of the collection's versions (fetched by `Api.artifact_collection`)."""
+        """Aliases of the collection's versions (fetched by `Api.artifact_collection`; a list of
+        collections carries them unless a collection has very many: then `await .load()`)."""
         if self._aliases is None:
             raise self._not_loaded("aliases")
         return self._aliases
@@ -741,6 +747,29 @@ class ArtifactCollection(_Record):
 
     def __repr__(self) -> str:
         return f"<ArtifactCollection {self.name} ({self.type})>"
+
+
+@dataclass(frozen=True, slots=True)
+class RunRef:
+    """A run as another object names it (the run that logged an artifact): enough to show it
+    and to fetch it (`await api.run(ref.path)`)."""
+
+    entity: str
+    project: str
+    id: str
+    display_name: str | None = None
+
+    @classmethod
+    def from_node(cls, node: dict[str, Any] | None) -> RunRef | None:
+        """W&B's `Initiator` (`createdBy`): None unless it is a run."""
+        project = (node or {}).get("project")
+        if not node or node.get("__typename", "Run") != "Run" or not project:
+            return None
+        return cls(project["entity"]["name"], project["name"], node["name"], node.get("displayName"))
+
+    @property
+    def path(self) -> str:
+        return f"{self.entity}/{self.project}/{self.id}"
 
 
 @dataclass(slots=True, eq=False)
@@ -769,6 +798,7 @@ class Artifact(_Record):
     source_entity: str = ""
     source_project: str = ""
     source_name: str = ""
+    _logged_by_run: Any = field(default=_NOT_FETCHED, repr=False)
     _api: Api | None = field(default=None, repr=False)
 
     @classmethod
@@ -831,6 +861,7 @@ class Artifact(_Record):
             source_entity=source_entity,
             source_project=source_project.get("name", ""),
             source_name=source_name,
+            _logged_by_run=RunRef.from_node(node["createdBy"]) if "createdBy" in node else _NOT_FETCHED,
             _api=api,
         )
 
@@ -884,6 +915,14 @@ class Artifact(_Record):
         assert self._api is not None
         return await self._api._artifact_manifest(self)
 
+    @property
+    def logged_by_run(self) -> RunRef | None:
+        """The run that logged this version, known without a request where the list carried it
+        (`api.artifacts(...)` does); None if a user logged it. Extension."""
+        if self._logged_by_run is _NOT_FETCHED:
+            raise self._not_loaded("logged_by_run")
+        return self._logged_by_run
+
     async def logged_by(self) -> Run | None:
         assert self._api is not None
         return await self._api._artifact_logged_by(self)
@@ -909,12 +948,15 @@ class QueuedRun(_Record):
     state: str | None = None  # lower case, as the SDK's QueuedRun.state
     associated_run_id: str | None = None
     created_at: str | None = None
+    run_spec: dict[str, Any] | None = None  # extension: the spec it was queued with (`load()` fetches it)
     _api: Api | None = field(default=None, repr=False)
 
     def _update(self, node: dict[str, Any]) -> None:
         self.state = (node.get("state") or "").lower() or None
         self.associated_run_id = node.get("associatedRunId")
         self.created_at = node.get("createdAt")
+        if "runSpec" in node:
+            self.run_spec = json_dict(node["runSpec"])
 
     async def load(self) -> QueuedRun:
         assert self._api is not None
@@ -955,6 +997,10 @@ class RunQueue(_Record):
     default_resource_config: dict[str, Any] | None = None
     template_variables: list[dict[str, Any]] | None = None
     config_schema_validation_errors: list[str] = field(default_factory=list)
+    # extensions, from `api.run_queues()`: items by state (lower case), counted among the first
+    # `items_per_queue` items; `item_counts_complete` is False when the queue has more
+    item_counts: dict[str, int] | None = None
+    item_counts_complete: bool = True
     _api: Api | None = field(default=None, repr=False)
 
     def _update(self, node: dict[str, Any]) -> None:
