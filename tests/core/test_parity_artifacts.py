@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from wbtui.core import Api, NotFoundError
+from wbtui.core import Api, NotFoundError, NotLoadedError
 
 Seeded = Any  # the `seeded` fixture of conftest.py
 
@@ -83,6 +83,27 @@ async def test_artifact_collection(api: Api, wandb_api: Any, seeded: Seeded, typ
     )
     assert sorted(core.aliases) == sorted(sdk.aliases)
     assert core.is_sequence() == sdk.is_sequence()
+
+
+async def test_aliases_beyond_what_a_request_carries(api: Api, wandb_api: Any, seeded: Seeded,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import wbtui.core.api as core_api
+
+    expected = sorted(wandb_api.artifact_collection("dataset", f"{seeded.path}/dataset-a").aliases)
+    assert len(expected) > 1
+    start = api.round_trips
+    assert sorted((await api.artifact_collection("dataset", f"{seeded.path}/dataset-a")).aliases) == expected
+    assert api.round_trips - start == 1  # the aliases came with the collection
+    monkeypatch.setattr(core_api, "ALIASES_PER_PAGE", 1)
+    monkeypatch.setattr(core_api, "ALIASES_PER_COLLECTION", 1)
+    api.flush()
+    start = api.round_trips
+    assert sorted((await api.artifact_collection("dataset", f"{seeded.path}/dataset-a")).aliases) == expected
+    assert api.round_trips - start == len(expected)  # a page at a time (the last one says it is the last)
+    listed = next(c for c in await api.artifact_collections(seeded.path, "dataset").list() if c.name == "dataset-a")
+    with pytest.raises(NotLoadedError):
+        listed.aliases  # the list carried only the first one
+    assert sorted((await listed.load()).aliases) == expected
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ALIASES_PER_COLLECTION = 100  # aliases a list of collections carries (more are fetched by `load()`)
+ALIASES_PER_PAGE = 1000  # aliases per request of one collection (as the SDK pages them)
 CONFIGS_PER_PAGE = 100  # resource configs per request of `run_queues`
 
 
@@ -477,22 +478,26 @@ class Api:
         entity, project, collection = await self._artifact_path(name)
 
         async def load() -> ArtifactCollection:
-            variables = {"entity": entity, "project": project, "type": type_name, "name": collection}
+            variables = {"entity": entity, "project": project, "type": type_name, "name": collection,
+                         "aliasesPerPage": ALIASES_PER_PAGE}
             data = await self._query("ArtifactCollection", variables)
             node = dig(data, "project", "artifactType", "artifactCollection")
             if not node:
                 raise NotFoundError(f"Could not find artifact collection {entity}/{project}/{collection} of type {type_name!r}")
             result = ArtifactCollection.from_node(self, node)
-            result._aliases = [a async for a in self._collection_aliases(result.id or "")]
+            if result._aliases is None:  # more than a page of them
+                first = node.get("aliases") or {}
+                rest = self._collection_aliases(result.id or "", start=dig(first, "pageInfo", "endCursor"))
+                result._aliases = [e["node"]["alias"] for e in first.get("edges") or []] + [a async for a in rest]
             return result
 
         return await self._cached(("collection", entity, project, type_name, collection), load)
 
-    def _collection_aliases(self, collection_id: str) -> Paginator[str]:
+    def _collection_aliases(self, collection_id: str, start: str | None = None) -> Paginator[str]:
         return Paginator(
             self, "ArtifactCollectionAliases", {"id": collection_id},
             connection=lambda d: dig(d, "artifactCollection", "aliases"),
-            convert=lambda e, _: e["node"]["alias"], per_page=1000,
+            convert=lambda e, _: e["node"]["alias"], per_page=ALIASES_PER_PAGE, start=start,
             missing="Could not find artifact collection",
         )
 
