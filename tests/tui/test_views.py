@@ -40,26 +40,41 @@ def lines(app) -> list[str]:
     return screen_text(app).splitlines()
 
 
+async def requests_to_open(pilot, target: Ref) -> int:
+    """Open a view as `open_ref` does; -> the requests it sent until everything was shown."""
+    await settle(pilot)
+    start = pilot.app.api.round_trips
+    await open_ref(pilot, target)
+    return pilot.app.api.round_trips - start
+
+
+async def requests_to_press(pilot, *keys: str) -> int:
+    start = pilot.app.api.round_trips
+    await press(pilot, *keys)
+    return pilot.app.api.round_trips - start
+
+
 # -- artifacts --------------------------------------------------------------------------------
 
 async def test_artifacts_walk_from_types_to_a_version_and_between_versions(tui_seed: TuiSeed):
     tui_seed.need("artifacts")
     app = tui_seed.app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_ref(pilot, ref(Kind.ARTIFACTS, tui_seed))
+        assert await requests_to_open(pilot, ref(Kind.ARTIFACTS, tui_seed)) == 1  # the counts come with the list
         text = screen_text(app)
         assert "Artifacts · " in text and "dataset" in text and "model" in text
         row = next(line for line in lines(app) if line.strip().startswith("dataset"))
-        assert row.split()[1] == "1"  # one collection, counted after the list showed
+        assert row.split()[1] == "1"  # one collection
 
         assert app.screen.query_one(PagedTable).move_to_key("dataset")
-        await press(pilot, "enter")  # the dataset type: its collections
+        assert await requests_to_press(pilot, "enter") == 1  # the dataset type: its collections, counted
         text = screen_text(app)
         assert "Artifact type dataset" in text
         row = next(line for line in lines(app) if "dataset-a" in line)
         assert row.split()[1] == "2" and "best" in row and "production" in row  # versions, aliases
 
-        await press(pilot, "enter")  # the collection: its versions, newest first, with who logged them
+        # the collection: its versions, newest first, with who logged them; and the collection
+        assert await requests_to_press(pilot, "enter") == 2
         text = screen_text(app)
         assert "Collection dataset-a (dataset)" in text
         v1, v0 = (next(line for line in lines(app) if line.strip().startswith(v)) for v in ("v1", "v0"))
@@ -96,14 +111,14 @@ async def test_artifact_metadata_lineage_and_versions_tabs(tui_seed: TuiSeed):
         text = screen_text(app)
         assert "2 runs · logged by a run, used by 1 run · Enter opens a run" in text
         assert "logged by  logger one (artlog01)" in text and "used by    user of v0 (artuse01)" in text
-        await press(pilot, "tab", "down", "enter")  # the run that used it
+        await press(pilot, "down", "enter")  # the run that used it (a number key focuses its tab)
         assert view_of(app).ref == Ref(Kind.RUN, tui_seed.entity, tui_seed.project, "artuse01", label="user of v0")
 
         await press(pilot, "escape", "5")
         assert "2 versions · Enter opens one" in screen_text(app)
         table = app.screen.query_one("#versions-table", PagedTable)
         assert table.current_row is not None and table.current_row.key == "v0"  # the cursor starts on this one
-        await press(pilot, "tab", "up", "enter")
+        await press(pilot, "up", "enter")
         assert view_of(app).ref.name == "dataset-a:v1"
 
 
@@ -116,8 +131,8 @@ async def test_artifact_files_download_one_and_all(tui_seed: TuiSeed, tmp_path: 
         text = screen_text(app)
         assert "2 files · Enter or d downloads" in text and "sub/[b]bold.txt" in text and "train.csv" in text
 
-        await press(pilot, "tab")
         table = app.screen.query_one("FilesPane PagedTable", PagedTable)
+        assert table.has_focus
         for name, content in (("train.csv", "a,b\n1,2\n"), ("sub/[b]bold.txt", "markup in a file name\n")):
             assert table.move_to_key(name)
             await press(pilot, "d")
@@ -162,7 +177,7 @@ async def test_queues_list_queue_tabs_and_an_item_leading_to_its_run(tui_seed: T
     queue = seed["queue"]
     app = tui_seed.app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_ref(pilot, Ref(Kind.QUEUES, tui_seed.entity))
+        assert await requests_to_open(pilot, Ref(Kind.QUEUES, tui_seed.entity)) == 1  # resources and counts too
         row = next(line for line in lines(app) if line.strip().startswith(queue + " "))
         assert row.split()[1:4] == ["2", "1", "1"]  # items, pending, active
         assert "local-container" in row and "on (V0)" in row
@@ -190,7 +205,7 @@ async def test_queues_list_queue_tabs_and_an_item_leading_to_its_run(tui_seed: T
         assert seed["launched"] in text
         items = app.screen.query_one("#items-table", PagedTable)
         assert items.move_to_key(seed["claimed"])
-        await press(pilot, "tab", "enter")
+        assert await requests_to_press(pilot, "enter") == 2  # the item (with its run spec), then its run
         assert view_of(app).ref == Ref(Kind.QUEUED_RUN, tui_seed.entity, name=seed["claimed"], parent=queue,
                                        label=f"item {seed['claimed']}")
         text = screen_text(app)
@@ -286,7 +301,7 @@ async def test_sweep_runs_sort_on_the_server(tui_seed: TuiSeed):
     app = tui_seed.app()
     async with app.run_test(size=(160, 30)) as pilot:
         await open_ref(pilot, ref(Kind.SWEEP, tui_seed, seed["sweep"]))
-        await press(pilot, "3", "tab")
+        await press(pilot, "3")
         table = app.screen.query_one("#sweep-runs", PagedTable)
         table.cursor_column = [c.key for c in table.columns].index("summary:loss")
         await press(pilot, "s", "s")  # descending, then ascending
@@ -300,7 +315,7 @@ async def test_jobs_list_and_a_job(tui_seed: TuiSeed):
     seed = tui_seed.need("jobs")
     app = tui_seed.app()
     async with app.run_test(size=SIZE) as pilot:
-        await open_ref(pilot, ref(Kind.JOBS, tui_seed))
+        assert await requests_to_open(pilot, ref(Kind.JOBS, tui_seed)) == 3  # the list, and the one job's file
         row = next(line for line in lines(app) if seed["job"] in line)
         assert row.split()[1:] == ["1", "latest,", "1.0", "image", "3.11"]
 

@@ -70,7 +70,8 @@ class BrowserScreen(Screen[None]):
 
     @on(NavTree.Opened)
     def _tree_opened(self, event: NavTree.Opened) -> None:
-        self.open(event.ref)
+        if not (event.initial and self.current is not None):  # a path given at start-up wins
+            self.open(event.ref)
 
     def open(self, ref: Ref, *, remember: bool = True, focus: bool = False) -> None:
         """Show `ref`'s view beside the tree."""

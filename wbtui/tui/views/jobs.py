@@ -1,5 +1,10 @@
 """Launch jobs of a project (`list_jobs`), and one job: its source, entrypoint, runtime, input
-and output types, and its versions."""
+and output types, and its versions.
+
+The list is one request; a job's source type and runtime are only in its `wandb-job.json` (W&B
+keeps neither in the job artifact's metadata, and the job name does not say reliably), so that
+file is read for the rows that come on screen, not for every job.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +85,7 @@ class JobsView(ListView[JobVersions]):
                Column("source", "Source", 8), Column("runtime", "Runtime", 8)]
     NOUN = "jobs"
     EMPTY = "No jobs in this project."
+    DETAILS_ON_SCREEN = True
 
     @property
     def heading(self) -> str:

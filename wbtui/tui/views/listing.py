@@ -236,12 +236,18 @@ class ListView(View, Generic[T], can_focus=False):
     """A view that is one list: `COLUMNS`, `source()` and `make_row()`; Enter opens `open_ref()`.
 
     `details(items)` runs after each page in a worker, for what needs more requests per row
-    (the list shows at once and fills them in).
+    (the list shows at once and fills them in); with `DETAILS_ON_SCREEN`, only for the rows
+    that come on screen (when a row's details cost a download).
     """
 
     COLUMNS: ClassVar[list[Column]] = []
     NOUN: ClassVar[str] = "items"
     EMPTY: ClassVar[str] = "Nothing here yet."
+    DETAILS_ON_SCREEN: ClassVar[bool] = False
+
+    def __init__(self, ref: Ref) -> None:
+        super().__init__(ref)
+        self._detailed: set[str] = set()  # rows whose details were asked for (DETAILS_ON_SCREEN)
 
     def compose_body(self) -> ComposeResult:
         yield from self.compose_header()
@@ -294,7 +300,11 @@ class ListView(View, Generic[T], can_focus=False):
         source = self.source()
         items = await pane.show(source if isinstance(source, Paginator) else await source)
         self.workers.cancel_group(self, "details")  # those of the list before this load
-        self._details(items)
+        self._detailed = set()
+        if self.DETAILS_ON_SCREEN:
+            self._details_on_screen()
+        else:
+            self._details(items)
 
     def loading_body(self, loading: bool) -> None:
         self.pane.show_loading(loading)
@@ -302,7 +312,20 @@ class ListView(View, Generic[T], can_focus=False):
     @on(FeedPane.More)
     def _more_items(self, event: FeedPane.More) -> None:
         event.stop()
-        self._details(event.items)
+        if not self.DETAILS_ON_SCREEN:
+            self._details(event.items)
+
+    @on(PagedTable.Viewed)
+    def _viewed(self, event: PagedTable.Viewed) -> None:
+        event.stop()
+        if self.DETAILS_ON_SCREEN:
+            self._details_on_screen()
+
+    def _details_on_screen(self) -> None:
+        rows = [row for row in self.table.visible_rows if row.key not in self._detailed]
+        if rows:
+            self._detailed.update(row.key for row in rows)
+            self._details([row.data for row in rows])
 
     @work(group="details", exit_on_error=False)
     async def _details(self, items: list[T]) -> None:

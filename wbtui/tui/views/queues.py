@@ -1,5 +1,6 @@
-"""Launch queues: an entity's queues, one queue (its config, template variables and items), and
-one queued run, which leads to the run it launched."""
+"""Launch queues: an entity's queues (one request: their resources and item counts come with
+the list), one queue (its config, template variables and items), and one queued run, which leads
+to the run it launched (in the project its run spec names)."""
 
 from __future__ import annotations
 
@@ -54,25 +55,17 @@ class QueuesView(ListView[RunQueue]):
     async def source(self):
         return await self.api.run_queues(self.ref.entity)
 
-    def make_row(self, queue: RunQueue, resource: str = "…", counts: Counter | None = None) -> Row:
-        def number(state: str | None) -> Cell:
-            if counts is None:
-                return Cell("…", "muted")
-            return Cell(str(sum(counts.values()) if state is None else sum(counts[s] for s in state.split("|"))))
+    def make_row(self, queue: RunQueue) -> Row:
+        counts = queue.item_counts or {}
+        more = "" if queue.item_counts_complete else "+"  # counted among the first items only
 
-        cells = (Cell(plain(queue.name)), number(None), number("pending"), number("|".join(ACTIVE_STATES)),
-                 Cell(plain(resource), "muted" if resource == "…" else ""), Cell(prioritization(queue.prioritization_mode)),
+        def number(*states: str) -> Cell:
+            return Cell(f"{sum(n for s, n in counts.items() if not states or s in states)}{more}")
+
+        cells = (Cell(plain(queue.name)), number(), number("pending"), number(*ACTIVE_STATES),
+                 Cell(plain(queue.type or "")), Cell(prioritization(queue.prioritization_mode)),
                  Cell(plain((queue.access or "").lower())), Cell(when(queue.created_at)))
         return Row(queue.name, cells, queue)
-
-    async def details(self, items: list[RunQueue]) -> None:
-        async def detail(queue: RunQueue) -> Row:
-            full = await self.api.run_queue(self.ref.entity, queue.name)
-            counts = Counter([item.state or "" async for item in full.items(per_page=100)])
-            return self.make_row(queue, full.type or "", counts)
-
-        assert self.feed is not None
-        await self.feed.fill(items, detail, lambda queue: self.make_row(queue, "?"))
 
     def open_ref(self, row: Row) -> Ref:
         return Ref(Kind.QUEUE, self.ref.entity, name=row.key)
@@ -232,24 +225,27 @@ class QueuedRunView(View):
             run_text.append(f"  {self.run.state}", style="bold")
             run_text.append(" — Enter opens it", style="dim")
         elif item.associated_run_id:
-            run_text = Text(plain(f"{item.associated_run_id} (not found in the projects of {item.entity})"), style="dim")
+            where = f"{spec.get('entity') or item.entity}/{spec['project']}" if spec.get("project") \
+                else f"the projects of {item.entity}"
+            run_text = Text(plain(f"{item.associated_run_id} (not found in {where})"), style="dim")
         else:
             run_text = Text("none yet: the item has not started a run", style="dim")
         rows = [
             ("Item", item.id), ("Queue", f"{item.entity}/{item.queue_name}"),
             ("State", Text(item.state or "", style=TONE_STYLE.get(state_tone(item.state), ""))),
-            ("Priority", "" if item.priority is None else str(item.priority)), ("Created", when(item.created_at)),
-            ("Run", run_text),
+            ("Created", when(item.created_at)), ("Run", run_text),
         ]
+        if item.priority is not None:  # known only to whoever queued it: W&B's API does not return it
+            rows.insert(3, ("Priority", str(item.priority)))
         self.query_one(".details", Static).update(detail_grid(rows))
         area = self.query_one("#run-spec", TextArea)
         area.load_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True) if spec
-                       else "# the server or this client gave no run spec for this item")
+                       else "# the server gave no run spec for this item")
 
     async def _launched_run(self, item: QueuedRun, spec: dict[str, Any]) -> Run | None:
-        """The run the item launched. It lives in the run spec's project; when the client has
-        no spec, the entity's projects are searched (the SDK's `QueuedRun` looks only in the
-        queue's project, where launched runs usually are not)."""
+        """The run the item launched. It lives in the run spec's project (the SDK's `QueuedRun`
+        looks in the queue's project, where launched runs usually are not); a spec that names
+        no project has the entity's projects searched."""
         if not item.associated_run_id:
             return None
         entity = spec.get("entity") or item.entity
@@ -282,6 +278,5 @@ class QueuedRunView(View):
 
 
 def _run_spec(item: QueuedRun) -> dict[str, Any]:
-    """The item's run spec, where the client fetched it (wandb's QueuedRun has none)."""
-    spec = getattr(item, "run_spec", None)
-    return spec if isinstance(spec, dict) else {}
+    """The item's run spec (wandb's QueuedRun has none; `api.queued_run` fetches it)."""
+    return item.run_spec or {}

@@ -8,34 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Static, TabbedContent, TabPane
 
 from ...core.models import Run
-from ..text import duration, plain, runtime, state_tone, username, when
+from ..text import duration, runtime, state_tone, username, when
 from ..widgets.json_tree import JsonTree
-from .base import View
 from .run_panes import ArtifactsPane, ChartsPane, FilesPane, LogsPane
+from .tabbed import TabbedView, detail_grid, tab_bindings
 
-TABS = ["overview", "config", "summary", "charts", "files", "logs", "artifacts"]
 LIVE_SECONDS = 5.0
 TONE_STYLE = {"good": "green", "bad": "red", "busy": "yellow", "muted": "dim"}
 
 
-class RunView(View):
+class RunView(TabbedView):
     HELP = "A run. 1-7 switch tabs; charts overlay the runs marked in the runs list."
-    BINDINGS = [Binding(str(i + 1), f"tab('{tab}')", tab.capitalize(), show=False, id=f"run.tab.{tab}")
-                for i, tab in enumerate(TABS)]
+    TABS = ["overview", "config", "summary", "charts", "files", "logs", "artifacts"]
+    BINDINGS = tab_bindings("run", TABS)
 
     def __init__(self, ref) -> None:
         super().__init__(ref)
         self.run: Run | None = None
-        self.loaded_tabs: set[str] = set()
         self._live: Timer | None = None
 
     @property
@@ -44,7 +40,7 @@ class RunView(View):
         return f"Run{name} · {self.ref.entity}/{self.ref.project}/{self.ref.name}"
 
     def compose_body(self) -> ComposeResult:
-        with TabbedContent(initial="charts" if self.ref.parent == "charts" else "overview", classes="view-body"):
+        with TabbedContent(initial="charts" if self.ref.parent == "charts" else "overview"):
             with TabPane("1 Overview", id="overview"):
                 yield Static("", classes="details")
             with TabPane("2 Config", id="config"):
@@ -60,30 +56,18 @@ class RunView(View):
             with TabPane("7 Artifacts", id="artifacts"):
                 yield ArtifactsPane()
 
-    def focus_first(self) -> None:
-        tabs = self.query("Tabs")  # composed once the TabbedContent is mounted
-        (tabs.first() if tabs else self).focus()
-
-    @property
-    def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active or "overview"
-
     async def load(self) -> None:
         run = await self.api.run(f"{self.ref.entity}/{self.ref.project}/{self.ref.name}")
         if run._config is None:
             await run.load()
         self.run = run
-        self.loaded_tabs = set()
         await self._show_overview(run)
-        await self._load_tab(self.active_tab)
+        await self.reset_tabs()
         self._follow(run.state == "running")
 
     async def _show_overview(self, run: Run) -> None:
         metadata = await run.metadata() or {}
         git = metadata.get("git") or {}
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
         state = Text(run.state, style=TONE_STYLE.get(state_tone(run.state), ""))
         rows: list[tuple[str, Any]] = [
             ("State", state), ("Name", run.display_name), ("ID", run.id), ("User", username(run)),
@@ -96,18 +80,14 @@ class RunView(View):
             ("Python", metadata.get("python")), ("OS", metadata.get("os")),
             ("URL", run.url),
         ]
-        for label, item in rows:
-            if item:
-                table.add_row(label, item if isinstance(item, Text) else Text(plain(item)))
+        table = detail_grid(rows)
         self.query_one(".details", Static).update(table)
         self.query_one("#config-tree", JsonTree).show(run.config)
         self.query_one("#summary-tree", JsonTree).show(run.summary)
 
-    async def _load_tab(self, tab: str, *, follow: bool = False) -> None:
+    async def load_tab(self, tab: str, *, follow: bool = False) -> None:
         run = self.run
-        if run is None or (tab in self.loaded_tabs and not follow):
-            return
-        self.loaded_tabs.add(tab)
+        assert run is not None
         match tab:
             case "charts":
                 marked = self.screen.marks.get(f"{run.entity}/{run.project}", [])  # type: ignore[attr-defined]
@@ -118,19 +98,6 @@ class RunView(View):
                 await self.query_one(LogsPane).load(run, follow=follow)
             case "artifacts":
                 await self.query_one(ArtifactsPane).load(run)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
-        event.stop()
-        if self.run is not None and event.pane.id not in self.loaded_tabs:
-            self._load_tab_worker(event.pane.id or "overview")
-
-    @work(group="tab", exit_on_error=False)
-    async def _load_tab_worker(self, tab: str) -> None:
-        await self._load_tab(tab)
-
-    def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
 
     # -- live refresh of a running run ------------------------------------------------------
 
@@ -154,6 +121,6 @@ class RunView(View):
         self.run = run
         await self._show_overview(run)
         tab = self.active_tab
-        if tab in ("charts", "logs"):
-            await self._load_tab(tab, follow=True)
+        if tab in ("charts", "logs") and tab in self.loaded_tabs:
+            await self.load_tab(tab, follow=True)
         self._follow(run.state == "running")

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
-from textual.widgets import TabbedContent, TabPane
+from textual.widgets import Input, TabbedContent, TabPane, TextArea
 
 from ..text import plain
 from .base import View
@@ -59,7 +59,14 @@ class TabbedView(View, can_focus=False):
         return self.query_one(TabbedContent).active or self.TABS[0]
 
     def action_tab(self, tab: str) -> None:
+        """Show the tab and put the focus in it, so its keys (Enter on a list...) work at once."""
         self.query_one(TabbedContent).active = tab
+        pane = self.query_one(f"TabPane#{tab}", TabPane)
+        # not a text field: it would take the next number key instead of switching tabs
+        target = next((w for w in pane.query("*") if w.can_focus and w.display
+                       and not isinstance(w, (Input, TextArea))), None)
+        if target is not None:
+            self.call_after_refresh(target.focus)
 
     async def reset_tabs(self) -> None:
         """After a (re)load: forget which tabs are filled and fill the one on screen."""

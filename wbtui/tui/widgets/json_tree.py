@@ -26,7 +26,9 @@ class JsonTree(Vertical):
         self.data: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ search keys and values", classes="json-search")
+        search = Input(placeholder="/ search keys and values", classes="json-search")
+        search.can_focus = False  # only `/` goes there: number keys and Tab stay with the tree
+        yield search
         tree: Tree[str] = Tree("root")
         tree.show_root = False
         yield tree
@@ -36,7 +38,13 @@ class JsonTree(Vertical):
         self._build(self.query_one(Input).value)
 
     def action_search(self) -> None:
-        self.query_one(Input).focus()
+        search = self.query_one(Input)
+        search.can_focus = True
+        search.focus()
+
+    def on_descendant_blur(self, event) -> None:
+        if isinstance(event.widget, Input):
+            event.widget.can_focus = False
 
     @on(Input.Changed)
     def _search(self, event: Input.Changed) -> None:
@@ -47,6 +55,12 @@ class JsonTree(Vertical):
     def _to_tree(self, event: Input.Submitted) -> None:
         event.stop()
         self.query_one(Tree).focus()
+
+    def key_escape(self, event) -> None:
+        """Esc in the search goes back to the tree (elsewhere it goes back a view)."""
+        if self.query_one(Input).has_focus:
+            event.stop()
+            self.query_one(Tree).focus()
 
     def _build(self, search: str) -> None:
         tree = self.query_one(Tree)

@@ -39,11 +39,12 @@ class NavTree(Tree[Ref]):
     ]
 
     class Opened(Message):
-        """A node was chosen: show its view."""
+        """A node was chosen (or, `initial`, the first one loaded): show its view."""
 
-        def __init__(self, ref: Ref) -> None:
+        def __init__(self, ref: Ref, initial: bool = False) -> None:
             super().__init__()
             self.ref = ref
+            self.initial = initial
 
     def __init__(self, **kwargs) -> None:
         super().__init__("server", **kwargs)
@@ -86,6 +87,8 @@ class NavTree(Tree[Ref]):
             if viewer.admin:
                 self._add(self.root, Ref(Kind.USERS, label="Users (admin)"))
             self.cursor_line = 0
+            if self.root.children:  # show your own entity's projects beside the tree at once
+                self.post_message(self.Opened(self.root.children[0].data, initial=True))
         finally:
             self.loading = False
             if self.screen.focused is None:

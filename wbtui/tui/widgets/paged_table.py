@@ -122,6 +122,20 @@ class PagedTable(ScrollView, can_focus=True):
         def control(self) -> PagedTable:
             return self.table
 
+    class Viewed(Message):
+        """Other rows are on screen (scrolled, resized, rows added): see `visible_rows`."""
+
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+        def can_replace(self, message: Message) -> bool:  # one is enough while a scroll goes on
+            return isinstance(message, PagedTable.Viewed) and message.table is self.table
+
     class _RowMessage(Message):
         def __init__(self, table: PagedTable, row: Row | LazyRow) -> None:
             super().__init__()
@@ -197,6 +211,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._more_requested = False
         self._resize()
         self._maybe_need_more()
+        self.post_message(self.Viewed(self))
         if rows and len(self.rows) == len(rows):
             self.post_message(self.Highlighted(self, self.rows[0]))
 
@@ -205,6 +220,12 @@ class PagedTable(ScrollView, can_focus=True):
             if old.key == row.key:
                 self.rows[index] = row
                 self.refresh_line(index)
+
+    @property
+    def visible_rows(self) -> list[Row | LazyRow]:
+        """The rows on screen (under the header)."""
+        top = round(self.scroll_y)
+        return self.rows[top:top + max(self.size.height - 1, 0)]
 
     @property
     def current_row(self) -> Row | LazyRow | None:
@@ -391,10 +412,13 @@ class PagedTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._maybe_need_more()
+        self.post_message(self.Viewed(self))
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         self._maybe_need_more()
+        if round(old) != round(new):
+            self.post_message(self.Viewed(self))
 
     def on_click(self, event: events.Click) -> None:
         if event.y == 0:
