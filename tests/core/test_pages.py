@@ -1,8 +1,9 @@
 """Paginator mechanics against a scripted GraphQL app: failures are not cached, an early stop
-reads at most one page ahead, and `flush()` forgets pages."""
+reads at most one page ahead, `flush()` forgets pages, big pages are converted in slices."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -87,3 +88,43 @@ async def test_pages_resume_from_their_cursor() -> None:
         assert await runs.next_page(third) is None
         assert runs.cursor == second.cursor  # the SDK's `.cursor`: where the next unread page starts
     assert len(app.calls) == 3
+
+
+async def test_a_big_page_is_converted_with_turns_of_the_event_loop_between_slices() -> None:
+    from wbtui.core.pages import SLICE
+
+    app = RunsApp(total=1000)
+    async with client(app) as api:
+        ticks = 0
+        done = asyncio.Event()
+
+        async def ticker() -> None:  # counts the turns the loop gives other tasks meanwhile
+            nonlocal ticks
+            while not done.is_set():
+                ticks += 1
+                await asyncio.sleep(0)
+
+        runs = api.runs("e/p", per_page=1000)
+        task = asyncio.create_task(ticker())
+        response = await runs._response(None)
+        before = ticks
+        page = await runs._store(None, response)
+        done.set()
+        await task
+        assert len(page.items) == 1000
+        assert ticks - before >= 1000 // SLICE  # at least one turn per slice
+
+
+async def test_a_flush_during_conversion_keeps_no_stale_page() -> None:
+    app = RunsApp(total=500)
+    async with client(app) as api:
+        runs = api.runs("e/p", per_page=500)
+        response = await runs._response(None)
+        converting = asyncio.create_task(runs._store(None, response))
+        await asyncio.sleep(0)
+        api.flush()
+        runs._forget_if_flushed()  # as a page() call made meanwhile does first
+        page = await converting
+        assert len(page.items) == 500  # the caller gets its page ...
+        assert (await runs.first_page()) is not page  # ... but it is not kept: a fresh one is read
+    assert len(app.calls) == 2

@@ -2,7 +2,9 @@
 
 A screen that scrolls through 10,000 runs asks for `await runs.page(cursor)` with the cursor
 of the last page it has, and never re-reads earlier pages. Pages are kept (by cursor) until
-`Api.flush()`, and concurrent requests for the same page share one round trip.
+`Api.flush()`, and concurrent requests for the same page share one round trip. A page is
+converted to records a slice at a time, letting the event loop run between slices: a
+1,000-run page never holds up a UI's keys for the whole conversion.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
+SLICE = 100  # records converted between two turns of the event loop
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,7 @@ class Paginator(Generic[T]):
         """The page after `cursor` (None: the collection's first page)."""
         cursor = cursor if cursor is not None else self.start
         self._forget_if_flushed()
-        return self._pages.get(cursor) or self._store(cursor, await self._response(cursor))
+        return self._pages.get(cursor) or await self._store(cursor, await self._response(cursor))
 
     async def first_page(self) -> Page[T]:
         return await self.page(None)
@@ -100,8 +103,8 @@ class Paginator(Generic[T]):
             if page is None:
                 raw = await self._response(cursor)
                 if raw.has_next:
-                    self._request(raw.end)
-                page = self._store(cursor, raw)
+                    self._request(raw.end)  # on its way while this page is converted
+                page = await self._store(cursor, raw)
             elif page.has_next and page.cursor not in self._pages:
                 self._request(page.cursor)
             yield page
@@ -145,11 +148,19 @@ class Paginator(Generic[T]):
                 del self._requests[cursor]  # a later call tries again
             raise
 
-    def _store(self, cursor: str | None, raw: _Raw) -> Page[T]:
+    async def _store(self, cursor: str | None, raw: _Raw) -> Page[T]:
+        items: list[T] = []
+        convert, variables, edges, generation = self._convert, raw.variables, raw.edges, self._api._generation
+        for start in range(0, len(edges), SLICE):
+            await asyncio.sleep(0)  # keys, and a request just made, go first
+            items += [item for edge in edges[start:start + SLICE]
+                      if edge and (item := convert(edge, variables)) is not None]
         if (page := self._pages.get(cursor)) is not None:  # a concurrent caller was first
             return page
-        items = [item for edge in raw.edges if edge and (item := self._convert(edge, raw.variables)) is not None]
-        page = self._pages[cursor] = Page(items, cursor, raw.end, raw.has_next, self.total)
+        page = Page(items, cursor, raw.end, raw.has_next, self.total)
+        if generation != self._api._generation:  # flushed meanwhile: not to be kept
+            return page
+        self._pages[cursor] = page
         self._requests.pop(cursor, None)  # keep the records, not the response
         if raw.has_next:
             self.cursor = raw.end
