@@ -329,6 +329,38 @@ async def test_jobs_list_and_a_job(tui_seed: TuiSeed):
         assert view_of(app).ref == Ref(Kind.ARTIFACT, tui_seed.entity, tui_seed.project, f"{seed['job']}:v0", parent="job")
 
 
+async def test_the_jobs_list_reads_job_files_only_for_rows_on_screen(tui_seed: TuiSeed, sandbox, project_name: str):
+    import json
+
+    from wbtui.sandbox import accounts
+    from wbtui.sandbox import artifacts as arts
+
+    store = sandbox.store
+    admin = store.one("SELECT * FROM users WHERE username = ?", (tui_seed.entity,))
+    project, _ = accounts.upsert_project(store, accounts.Viewer(admin, admin_mode=True), tui_seed.entity, project_name)
+    for i in range(40):
+        info = {"source_type": "image", "source": {"image": f"img:{i}"}, "runtime": f"3.{i}"}
+        arts.log_artifact(store, sandbox.sandbox.storage, project["id"], name=f"job-many_{i:02d}", type="job",
+                          files={"wandb-job.json": json.dumps(info).encode()}, user_id=admin["id"])
+    app = tui_seed.app()
+    async with app.run_test(size=SIZE) as pilot:
+        requests = await requests_to_open(pilot, ref(Kind.JOBS, tui_seed, project=project_name))
+        table = app.screen.query_one(PagedTable)
+        on_screen = len(table.visible_rows)
+        assert len(table.rows) == 40 and 10 < on_screen < 40
+        # the list, then for each job on screen its version and its file (a line more may be read
+        # before the horizontal scroll bar takes it)
+        assert 1 + 2 * on_screen <= requests <= 1 + 2 * (on_screen + 1)
+        shown = [line.split() for line in lines(app) if "job-many_" in line]
+        assert len(shown) == on_screen and all(cells[3:5] == ["image", f"3.{int(cells[0][-2:])}"] for cells in shown)
+        assert [cell.text for cell in table.rows[-1].cells[-2:]] == ["…", "…"]  # not read yet
+
+        last = table.rows[-1].key
+        assert 0 < await requests_to_press(pilot, "end") <= 2 * on_screen  # the last screenful, read as it shows
+        assert last in screen_text(app)
+        assert [cell.text for cell in table.rows[-1].cells[-2:]] == ["image", f"3.{int(last[-2:])}"]
+
+
 # -- teams and users --------------------------------------------------------------------------
 
 async def test_a_team_is_in_the_tree_with_its_members(tui_seed: TuiSeed, sandbox):

@@ -1,7 +1,6 @@
 """A project's artifacts: its types, a type's collections, a collection's versions.
 
-The lists show at once; counts, aliases and the logging run need a request per row, so they
-are filled in afterwards (a few at a time) and the table updates row by row.
+Each list is one request per page: the counts, aliases and logging runs come with it.
 """
 
 from __future__ import annotations
@@ -10,7 +9,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from ...core.models import Artifact, ArtifactCollection, ArtifactType, Run
+from ...core.errors import NotLoadedError
+from ...core.models import Artifact, ArtifactCollection, ArtifactType, Run, RunRef
 from ..refs import Kind, Ref
 from ..text import plain, size, when
 from ..widgets.paged_table import Cell, Column, Row
@@ -23,7 +23,7 @@ def artifact_ref(artifact: Artifact) -> Ref:
                parent=artifact.type)
 
 
-def run_label(run: Run | None) -> str:
+def run_label(run: Run | RunRef | None) -> str:
     return f"{run.display_name or run.id} ({run.id})" if run else ""
 
 
@@ -45,20 +45,9 @@ class ArtifactsView(ListView[ArtifactType]):
     def source(self):
         return self.api.artifact_types(f"{self.ref.entity}/{self.ref.project}", per_page=100)
 
-    def make_row(self, item: ArtifactType, collections: str = "…") -> Row:
-        return Row(item.name, (Cell(plain(item.name)), Cell(collections, "muted" if collections == "…" else ""),
+    def make_row(self, item: ArtifactType) -> Row:
+        return Row(item.name, (Cell(plain(item.name)), Cell(count(item.collection_count)),
                                Cell(when(item.created_at)), Cell(plain(item.description))), item)
-
-    async def details(self, items: list[ArtifactType]) -> None:
-        path = f"{self.ref.entity}/{self.ref.project}"
-
-        async def detail(item: ArtifactType) -> Row:
-            paginator = self.api.artifact_collections(path, item.name, per_page=1)
-            await paginator.first_page()
-            return self.make_row(item, count(paginator.total))
-
-        assert self.feed is not None
-        await self.feed.fill(items, detail, lambda item: self.make_row(item, "?"))
 
     def open_ref(self, row: Row) -> Ref:
         return Ref(Kind.ARTIFACT_TYPE, self.ref.entity, self.ref.project, row.key)
@@ -79,23 +68,24 @@ class ArtifactTypeView(ListView[ArtifactCollection]):
     def source(self):
         return self.api.artifact_collections(f"{self.ref.entity}/{self.ref.project}", self.ref.name, per_page=100)
 
-    def make_row(self, item: ArtifactCollection, versions: str = "…", aliases: str = "…") -> Row:
-        cells = (Cell(plain(item.name)), Cell(versions, "muted" if versions == "…" else ""),
-                 Cell(plain(aliases), "muted" if aliases == "…" else ""), Cell(plain(", ".join(item.tags))),
+    def make_row(self, item: ArtifactCollection, aliases: str | None = None) -> Row:
+        if aliases is None:
+            try:
+                aliases = ", ".join(a for a in item.aliases if not _is_version(a))
+            except NotLoadedError:  # too many for the list: `details` fetches them
+                aliases = "…"
+        cells = (Cell(plain(item.name)), Cell(count(item.version_count)),
+                 Cell(plain(aliases), "muted" if aliases in ("…", "?") else ""), Cell(plain(", ".join(item.tags))),
                  Cell(when(item.created_at)), Cell(plain(item.description)))
         return Row(item.name, cells, item)
 
     async def details(self, items: list[ArtifactCollection]) -> None:
         async def detail(item: ArtifactCollection) -> Row:
-            path = f"{item.entity or self.ref.entity}/{item.project or self.ref.project}/{item.name}"
-            versions = self.api.artifacts(self.ref.name, path, per_page=1)
-            await versions.first_page()
-            full = await self.api.artifact_collection(self.ref.name, path)
-            aliases = [a for a in full.aliases if not _is_version(a)]
-            return self.make_row(item, count(versions.total), ", ".join(aliases))
+            return self.make_row(await item.load())
 
+        unlisted = [item for item in items if getattr(item, "aliases", None) is None]
         assert self.feed is not None
-        await self.feed.fill(items, detail, lambda item: self.make_row(item, "?", "?"))
+        await self.feed.fill(unlisted, detail, lambda item: self.make_row(item, "?"))
 
     def open_ref(self, row: Row) -> Ref:
         return Ref(Kind.COLLECTION, self.ref.entity, self.ref.project, row.key, parent=self.ref.name)
@@ -136,18 +126,11 @@ class CollectionView(ListView[Artifact]):
                 summary.append(plain(value) + "  ")
         self.query_one(".summary", Static).update(summary)
 
-    def make_row(self, item: Artifact, logged_by: str = "…") -> Row:
-        cells = (Cell(item.version), Cell(plain(", ".join(item.aliases))),
-                 Cell(plain(logged_by), "muted" if logged_by == "…" else ""), Cell(size(item.size)),
-                 Cell(f"{item.file_count:,}"), Cell(when(item.created_at)), Cell(plain(", ".join(item.tags))))
+    def make_row(self, item: Artifact) -> Row:
+        cells = (Cell(item.version), Cell(plain(", ".join(item.aliases))), Cell(plain(run_label(item.logged_by_run) or "—")),
+                 Cell(size(item.size)), Cell(f"{item.file_count:,}"), Cell(when(item.created_at)),
+                 Cell(plain(", ".join(item.tags))))
         return Row(item.version, cells, item)
-
-    async def details(self, items: list[Artifact]) -> None:
-        async def detail(item: Artifact) -> Row:
-            return self.make_row(item, run_label(await item.logged_by()) or "—")
-
-        assert self.feed is not None
-        await self.feed.fill(items, detail, lambda item: self.make_row(item, "?"))
 
     def open_ref(self, row: Row) -> Ref:
         return artifact_ref(row.data)  # type: ignore[arg-type]

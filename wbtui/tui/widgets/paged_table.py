@@ -225,7 +225,7 @@ class PagedTable(ScrollView, can_focus=True):
     def visible_rows(self) -> list[Row | LazyRow]:
         """The rows on screen (under the header)."""
         top = round(self.scroll_y)
-        return self.rows[top:top + max(self.size.height - 1, 0)]
+        return self.rows[top:top + self._body_height]
 
     @property
     def current_row(self) -> Row | LazyRow | None:
@@ -252,12 +252,17 @@ class PagedTable(ScrollView, can_focus=True):
         if 0 < y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
+    @property
+    def _body_height(self) -> int:
+        """Lines for rows: under the header, above the horizontal scroll bar (if shown)."""
+        return max(self.scrollable_content_region.height - 1, 0)
+
     def _column_x(self, index: int) -> tuple[int, int]:
         start = 2 + sum(column.width + 1 for column in self.columns[:index])
         return start, start + self.columns[index].width
 
     def _scroll_cursor_into_view(self) -> None:
-        body = max(self.size.height - 1, 1)
+        body = max(self._body_height, 1)
         top = round(self.scroll_y)
         if self.cursor_row < top:
             self.scroll_to(y=self.cursor_row, animate=False)
@@ -369,7 +374,7 @@ class PagedTable(ScrollView, can_focus=True):
         self._move(self.cursor_row + delta)
 
     def action_page(self, direction: int) -> None:
-        self._move(self.cursor_row + direction * max(self.size.height - 2, 1))
+        self._move(self.cursor_row + direction * max(self._body_height - 1, 1))
 
     def action_home(self) -> None:
         self._move(0)
