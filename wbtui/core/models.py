@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import fastjson
 from . import paths
 from .errors import NotLoadedError
 
@@ -36,10 +37,7 @@ def json_dict(value: Any) -> dict[str, Any]:
         return {}
     if isinstance(value, dict):
         return value
-    try:
-        decoded = json.loads(value)
-    except json.JSONDecodeError:
-        decoded = json.loads(value, strict=False)  # control characters, as the SDK tolerates
+    decoded = fastjson.loads(value, strict=False)  # control characters too, as the SDK tolerates
     return decoded if isinstance(decoded, dict) else {}
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from .. import fastjson
 from . import errors
 from .settings import Settings
 
@@ -223,7 +224,7 @@ def _graphql_messages(response: httpx.Response) -> str | None:
 def _graphql_data(response: httpx.Response) -> dict[str, Any]:
     _raise_for_status(response)
     try:
-        payload = response.json()
+        payload = fastjson.loads(response.content)
     except ValueError:
         raise errors.ServerError(f"The server answered with invalid JSON: {response.text[:200]!r}") from None
     if payload.get("errors"):
