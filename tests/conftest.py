@@ -19,6 +19,16 @@ from wbtui.sandbox import accounts
 from wbtui.sandbox.server import SandboxServer
 
 
+@pytest.fixture(autouse=True)
+def _sdk_cache_override_undone():
+    """wandb 0.31 bug: a download with skip_cache=True leaves its destination as the override
+    path of the process-wide artifact cache, so later downloads (api.job) all write that one
+    file, racing. Undo it after each test."""
+    yield
+    if cache := sys.modules.get("wandb.sdk.artifacts.artifact_file_cache"):
+        cache.get_artifact_file_cache()._override_cache_path = None
+
+
 @pytest.fixture(scope="session")
 def wandb_dirs(tmp_path_factory) -> dict[str, str]:
     """WANDB_* directories in a temp dir, so the official SDK never writes to ~."""

@@ -314,8 +314,10 @@ async def test_no_color_draws_in_greys_only(demo, monkeypatch):
     assert colours and all(c[0:2] == c[2:4] == c[4:6] for c in colours), colours
 
 
-async def test_server_strings_are_never_markup(demo, project_name):
-    # its own project: the demo the other tests see stays as built
+async def test_server_strings_are_never_markup(demo_copy, project_name):
+    from wbtui.sandbox.app import Sandbox
+
+    demo = Sandbox.open(demo_copy, stale_after=1e9)  # a copy: the shared demo stays as built (snapshots)
     async with client(demo) as api:
         run = await api.create_run(project=project_name, entity="admin")
         run.name = "[b]bold[/b] [red]x"
