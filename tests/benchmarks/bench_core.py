@@ -10,6 +10,11 @@ Prints numbers and ratios (not a timed test; pytest does not collect it):
 Each measurement runs in a fresh subprocess, so imports and caches of one client never help the
 other. The data set is built once through the W&B protocol (GraphQL + file_stream) and kept in
 --data-dir when given, so later runs skip the build.
+
+Wall times on a shared machine count waits for a core, so CPU times are printed beside them: the
+client's (its process and children: wandb.Api's GraphQL runs in its wandb-core process) and the
+sandbox's (this process, which only serves while a worker runs). Listing and history talk to the
+sandbox directly; the chart benchmark goes through a proxy that counts round trips.
 """
 
 from __future__ import annotations
@@ -87,8 +92,35 @@ async def _stream_history(api: Any, entity: str, project: str, name: str, steps:
 
 # measurements (each in a fresh subprocess) ---------------------------------------------------
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            parents[int(entry)] = int(fields[1])
+            times[int(entry)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, todo = set(), [pid]
+    while todo:
+        current = todo.pop()
+        tree.add(current)
+        todo += [child for child, parent in parents.items() if parent == current and child not in tree]
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Meter:
-    """Time, peak Python heap (tracemalloc, a separate pass: it slows everything) and RSS growth."""
+    """Time, CPU time of this process and its children, peak Python heap (tracemalloc, a separate
+    pass: it slows everything) and RSS growth."""
 
     def __init__(self, trace: bool) -> None:
         self.trace = trace
@@ -97,16 +129,19 @@ class Meter:
         self.rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if self.trace:
             tracemalloc.start()
+        self.cpu_before = tree_cpu(os.getpid())
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self.started
+        self.cpu = tree_cpu(os.getpid()) - self.cpu_before
         self.peak = tracemalloc.get_traced_memory()[1] if self.trace else None
         self.rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - self.rss_before
 
     def result(self, count: int) -> dict[str, Any]:
-        return {"seconds": self.seconds, "count": count, "peak_bytes": self.peak, "rss_growth_kb": self.rss_growth}
+        return {"seconds": self.seconds, "cpu": self.cpu, "count": count, "peak_bytes": self.peak,
+                "rss_growth_kb": self.rss_growth}
 
 
 def sdk_worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
@@ -132,6 +167,7 @@ async def core_worker(mode: str, url: str, key: str, trace: bool) -> dict[str, A
 
     async with Api(api_key=key, overrides={"base_url": url}, timeout=120) as api:
         entity = await api.default_entity()  # set-up, as in wandb.Api's constructor; not measured
+        query = _raw_document(mode == "rawsdk") if mode in ("raw", "rawsdk") else None
         with Meter(trace) as meter:
             if mode == "list":
                 rows = [(r.name, r.state, r.created_at, r.summary.get("loss"), r.summary.get("acc"))
@@ -140,10 +176,8 @@ async def core_worker(mode: str, url: str, key: str, trace: bool) -> dict[str, A
             elif mode == "history":
                 run = await api.run(f"{entity}/{HISTORY_PROJECT}/{HISTORY_RUN}")
                 count = sum([1 async for _ in run.scan_history()])
-            elif mode == "raw":
-                count = await _raw_listing(api, url, entity)
-            elif mode == "rawsdk":
-                count = await _raw_listing(api, url, entity, sdk_document=True)
+            elif mode in ("raw", "rawsdk"):
+                count = await _raw_listing(api, url, entity, query)
             else:
                 runs = await api.runs(f"{entity}/{CHART_PROJECT}", per_page=50).list()
                 data = await api.sampled_histories(runs, METRICS, samples=500)
@@ -158,16 +192,21 @@ def worker(mode: str, url: str, key: str, trace: bool) -> dict[str, Any]:
     return asyncio.run(core_worker(kind, url, key, trace))
 
 
-async def _raw_listing(api: Any, url: str, entity: str, sdk_document: bool = False) -> int:
-    """The sandbox's share of the listing: wbtui.core's requests (or wandb.Api's lazy=False
-    document), the responses not even decoded."""
-    from wbtui.core.queries import document
-
-    query = document("Runs")
+def _raw_document(sdk_document: bool) -> str:
+    """wbtui.core's runs document, or wandb.Api's lazy=False one (importing wandb takes a second:
+    done before the measurement)."""
     if sdk_document:
         from wandb.apis.public.runs import _create_runs_query
 
-        query = _create_runs_query(lazy=False)
+        return _create_runs_query(lazy=False)
+    from wbtui.core.queries import document
+
+    return document("Runs")
+
+
+async def _raw_listing(api: Any, url: str, entity: str, query: str) -> int:
+    """The sandbox's share of the listing: the requests of one client's document, the responses
+    not even decoded."""
     transport, cursor, pages = api._transport, None, 0
     while True:
         variables = {"entity": entity, "project": ENTITY_PROJECT, "cursor": cursor, "perPage": 1000,
@@ -184,13 +223,16 @@ async def _raw_listing(api: Any, url: str, entity: str, sdk_document: bool = Fal
 
 
 def run_worker(mode: str, url: str, key: str, trace: bool = False) -> dict[str, Any]:
+    """One measurement in a fresh process; `server_cpu`: this process's CPU meanwhile (the
+    sandbox's, as nothing else runs here while the worker does)."""
     cmd = [sys.executable, "-m", "tests.benchmarks.bench_core", "--worker", mode, "--url", url, "--key", key]
     env = {k: v for k, v in os.environ.items() if not k.startswith("WANDB_")} | {"WANDB_SILENT": "true"}
     if trace:
         cmd.append("--trace")
+    before = own_cpu()
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env,
                          cwd=Path(__file__).resolve().parents[2]).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return json.loads(out.strip().splitlines()[-1]) | {"server_cpu": own_cpu() - before}
 
 
 # a proxy that counts GraphQL requests ------------------------------------------------------
@@ -246,8 +288,8 @@ def interleaved(kind: str, url: str, key: str, repeat: int) -> dict[str, list[di
     return results
 
 
-def best(results: list[dict[str, Any]]) -> float:
-    return min(r["seconds"] for r in results)
+def best(results: list[dict[str, Any]], what: str = "seconds") -> float:
+    return min(r[what] for r in results)
 
 
 def main() -> None:
@@ -273,43 +315,49 @@ def main() -> None:
     with SandboxServer(data_dir) as server:
         started = time.perf_counter()
         asyncio.run(build(server.url, server.api_key, args.runs, args.steps))
-        print(f"data ready in {time.perf_counter() - started:.1f} s ({data_dir})\n")
-        proxy = CountingProxy(server.port)
-        url = f"http://127.0.0.1:{proxy.port}"
+        print(f"data ready in {time.perf_counter() - started:.1f} s ({data_dir}); "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
 
         only = set(args.only or ["import", "list", "history", "chart"])
         if "import" in only:
             import_benchmark()
         if "list" in only:
-            list_benchmark(url, server.api_key, args)
+            list_benchmark(server.url, server.api_key, args)
         if "history" in only:
-            history_benchmark(url, server.api_key, args)
+            history_benchmark(server.url, server.api_key, args)
         if "chart" in only:
-            chart_benchmark(url, server.api_key, proxy)
+            proxy = CountingProxy(server.port)
+            chart_benchmark(f"http://127.0.0.1:{proxy.port}", server.api_key, proxy)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 def list_benchmark(url: str, key: str, args: argparse.Namespace) -> None:
-    print(f"1. list {args.runs} runs: name, state, created, 2 summary values (best of {args.repeat})")
+    print(f"1. list {args.runs} runs: name, state, created, 2 summary values (best of {args.repeat}, interleaved)")
     timing = interleaved("list", url, key, args.repeat)
     memory = {c: run_worker(f"list-{c}", url, key, trace=True) for c in ("sdk", "core")}
     for c in ("sdk", "core"):
-        print(f"   {NAMES[c]}  {best(timing[c]):7.2f} s  {timing[c][0]['count']} runs  "
-              f"peak Python heap {memory[c]['peak_bytes'] / 2**20:7.1f} MiB  "
-              f"RSS growth {memory[c]['rss_growth_kb'] / 1024:7.1f} MiB")
-    raw = [run_worker("raw-core", url, key) for _ in range(args.repeat)]
-    raw_sdk = [run_worker("rawsdk-core", url, key) for _ in range(args.repeat)]
-    print(f"   the sandbox alone answers wbtui.core's {raw[0]['count']} requests in {best(raw):.2f} s, "
-          f"wandb.Api's in {best(raw_sdk):.2f} s (floors for the clients)")
-    print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster, "
+        print(f"   {NAMES[c]}  {best(timing[c]):5.2f} s  CPU: client {best(timing[c], 'cpu'):5.2f} s, "
+              f"sandbox {best(timing[c], 'server_cpu'):5.2f} s  {timing[c][0]['count']} runs  "
+              f"peak Python heap {memory[c]['peak_bytes'] / 2**20:5.1f} MiB  "
+              f"RSS growth {memory[c]['rss_growth_kb'] / 1024:5.1f} MiB")
+    raw = {c: [run_worker(f"{mode}-core", url, key) for _ in range(args.repeat)]
+           for c, mode in (("core", "raw"), ("sdk", "rawsdk"))}
+    print(f"   the sandbox alone answers wbtui.core's {raw['core'][0]['count']} requests in "
+          f"{best(raw['core']):.2f} s (CPU {best(raw['core'], 'server_cpu'):.2f} s), wandb.Api's in "
+          f"{best(raw['sdk']):.2f} s (CPU {best(raw['sdk'], 'server_cpu'):.2f} s): floors for the clients")
+    total = {c: min(r["cpu"] + r["server_cpu"] for r in timing[c]) for c in timing}
+    print(f"   -> wbtui.core is {best(timing['sdk']) / best(timing['core']):.1f}x faster "
+          f"({total['sdk'] / total['core']:.1f}x less CPU, client and sandbox together), "
           f"peak heap {memory['core']['peak_bytes'] / memory['sdk']['peak_bytes']:.2f} of wandb.Api's "
-          f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted)\n")
+          f"(wandb.Api's GraphQL also runs in its wandb-core process, not counted in its heap)\n")
 
 
 def history_benchmark(url: str, key: str, args: argparse.Namespace) -> None:
-    print(f"2. full history of a {args.steps}-step run, scan_history() (best of {args.repeat})")
+    print(f"2. full history of a {args.steps}-step run, scan_history() (best of {args.repeat}, interleaved)")
     hist = interleaved("history", url, key, args.repeat)
     for c in ("sdk", "core"):
-        print(f"   {NAMES[c]}  {best(hist[c]):7.2f} s  {hist[c][0]['count']} rows")
+        print(f"   {NAMES[c]}  {best(hist[c]):7.2f} s  CPU: client {best(hist[c], 'cpu'):5.2f} s, "
+              f"sandbox {best(hist[c], 'server_cpu'):5.2f} s  {hist[c][0]['count']} rows")
     print(f"   -> wbtui.core is {best(hist['sdk']) / best(hist['core']):.1f}x faster\n")
 
 

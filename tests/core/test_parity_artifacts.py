@@ -102,7 +102,7 @@ async def test_aliases_beyond_what_a_request_carries(api: Api, wandb_api: Any, s
     assert api.round_trips - start == len(expected)  # a page at a time (the last one says it is the last)
     listed = next(c for c in await api.artifact_collections(seeded.path, "dataset").list() if c.name == "dataset-a")
     with pytest.raises(NotLoadedError):
-        listed.aliases  # the list carried only the first one
+        _ = listed.aliases  # the list carried only the first one
     assert sorted((await listed.load()).aliases) == expected
 
 

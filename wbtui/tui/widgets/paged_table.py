@@ -111,40 +111,28 @@ class PagedTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, init=False)
     cursor_column: reactive[int] = reactive(0, init=False)
 
-    class NeedMore(Message):
+    class _TableMessage(Message):
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    class NeedMore(_TableMessage):
         """The cursor is near the end of the loaded rows and more exist."""
 
-        def __init__(self, table: PagedTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
-
-    class Viewed(Message):
+    class Viewed(_TableMessage):
         """Other rows are on screen (scrolled, resized, rows added): see `visible_rows`."""
-
-        def __init__(self, table: PagedTable) -> None:
-            super().__init__()
-            self.table = table
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
 
         def can_replace(self, message: Message) -> bool:  # one is enough while a scroll goes on
             return isinstance(message, PagedTable.Viewed) and message.table is self.table
 
-    class _RowMessage(Message):
+    class _RowMessage(_TableMessage):
         def __init__(self, table: PagedTable, row: Row | LazyRow) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.row = row
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
 
     class Selected(_RowMessage):
         """Enter (or a double click) on a row."""
@@ -152,26 +140,16 @@ class PagedTable(ScrollView, can_focus=True):
     class Highlighted(_RowMessage):
         """The cursor moved to a row."""
 
-    class SortRequested(Message):
+    class SortRequested(_TableMessage):
         def __init__(self, table: PagedTable, column: Column, descending: bool) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column = column
             self.descending = descending
 
-        @property
-        def control(self) -> PagedTable:
-            return self.table
-
-    class MarksChanged(Message):
+    class MarksChanged(_TableMessage):
         def __init__(self, table: PagedTable, marked: frozenset[str]) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.marked = marked
-
-        @property
-        def control(self) -> PagedTable:
-            return self.table
 
     def __init__(self, *, sortable: bool = True, markable: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
