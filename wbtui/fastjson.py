@@ -11,7 +11,8 @@ from typing import Any
 
 import orjson
 
-_LONG_TEXT, _LONG_BYTES = re.compile(r"[0-9]{19}").search, re.compile(rb"[0-9]{19}").search
+_LONG_INT = r"(?<![0-9.])[0-9]{19,}(?![0-9.eE])"  # an integer, not the digits of a float like 0.0072992700729927005
+_LONG_TEXT, _LONG_BYTES = re.compile(_LONG_INT).search, re.compile(_LONG_INT.encode()).search
 _NOT_ORJSON = object()
 
 

@@ -62,3 +62,9 @@ def test_invalid_json_is_the_stdlibs_error():
 def test_integers_at_the_64_bit_edges_stay_exact(number):
     assert same(fastjson.loads(f'{{"n": {number}}}'), {"n": number})
     assert same(json.loads(fastjson.subset(f'{{"n": {number}}}', ["n"])), {"n": number})
+
+
+@pytest.mark.parametrize("text", ["0.0072992700729927005", "1.2345678901234567e+19", "12345678901234567890.5",
+                                  "-12345678901234567890e2"])
+def test_long_runs_of_digits_in_floats_are_floats(text):
+    assert same(fastjson.loads(text), json.loads(text))

@@ -83,7 +83,7 @@ def _precompute(c: Context, project: Row, rows: list[Row]) -> list[Row]:
     for r in rows:
         r["_gid"] = global_id("Run", r["id"])
         r["_project_id"] = project_id
-        r["_tags"] = json.loads(r["tags"])
+        r["_tags"] = fastjson.loads(r["tags"])
         r["_sweep_name"] = r["_sweeps"]["name"] if r["_sweeps"] else None
         r["_read_only"] = read_only
     return rows
@@ -130,7 +130,7 @@ def resolve_sweep_name(obj, info):
 @run.field("tags")
 @precomputed("_tags")
 def resolve_tags(obj, _):
-    return json.loads(obj["tags"])
+    return fastjson.loads(obj["tags"])
 
 
 def _pick(text: str, keys: list[str] | None) -> str:
