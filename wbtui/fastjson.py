@@ -39,3 +39,12 @@ def subset(text: str, keys: list[str]) -> str:
         return json.dumps({k: data[k] for k in keys if k in data})
     # read by orjson: no NaN, no integer beyond 64 bits, so orjson writes it back faithfully
     return orjson.dumps({k: data[k] for k in keys if k in data}).decode()
+
+
+def dumps(value: Any) -> bytes:
+    """`value` as JSON bytes, compact. orjson writes NaN and infinities as null: `value` must
+    hold none (GraphQL floats refuse them; the sandbox stores JSON without them)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # an integer beyond 64 bits (or a type orjson does not know)
+        return json.dumps(value, separators=(",", ":")).encode()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gzip
-import json
 import logging
 import os
 import zlib
@@ -26,13 +25,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from .. import fastjson
 from . import accounts, artifacts, filestream, launch, resolvers, runs
 from .accounts import SandboxError, Viewer
 from .auth import viewer_for
 from .context import Context
 from .execution import FastExecutor
 from .storage import Storage
-from .store import Store, json_text
+from .store import Store
 
 log = logging.getLogger("wbtui.sandbox")
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
@@ -108,7 +108,7 @@ class Sandbox:
 
 
 def _json(payload: Any, status: int = 200) -> Response:
-    return Response(json_text(payload), status_code=status, media_type="application/json")
+    return Response(fastjson.dumps(payload), status_code=status, media_type="application/json")
 
 
 _NOT_JSON = object()
@@ -122,7 +122,7 @@ async def _body(request: Request) -> Any:
     raw = await request.body()
     if request.headers.get("content-encoding", "").lower() == "gzip" or raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
-    return json.loads(raw)
+    return fastjson.loads(raw)
 
 
 def create_app(sandbox: Sandbox) -> Starlette:
