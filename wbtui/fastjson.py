@@ -6,19 +6,36 @@ of those beyond 64 bits; 19 digits reach past them)."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import orjson
 
-_LONG_INT = r"(?<![0-9.])[0-9]{19,}(?![0-9.eE])"  # an integer, not the digits of a float like 0.0072992700729927005
-_LONG_TEXT, _LONG_BYTES = re.compile(_LONG_INT).search, re.compile(_LONG_INT.encode()).search
+# digits become "0", everything else "x": runs of digits are then found with bytes.find
+_RUNS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x78 for b in range(256))
+_RUN = b"0" * 19
 _NOT_ORJSON = object()
+
+
+def _long_integer(text: str | bytes) -> bool:
+    """Whether `text` may hold an integer of 19 digits or more: a run of 19 digits not after a
+    "." (the digits of a float like 0.0072992700729927005 are not). A regular expression took
+    ~40 ms on a 1,000-run page; translate and find take well under one."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if len(data) < len(_RUN):
+        return False
+    runs = data.translate(_RUNS)
+    at = runs.find(_RUN)
+    while at != -1:
+        if at == 0 or data[at - 1] != 0x2E:  # "."
+            return True
+        end = runs.find(b"x", at)  # past this run
+        at = -1 if end == -1 else runs.find(_RUN, end)
+    return False
 
 
 def _orjson(text: str | bytes) -> Any:
     """orjson's reading of `text`, or _NOT_ORJSON where it would not be the stdlib's."""
-    if (_LONG_TEXT if isinstance(text, str) else _LONG_BYTES)(text):
+    if _long_integer(text):
         return _NOT_ORJSON
     try:
         return orjson.loads(text)

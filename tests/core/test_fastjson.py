@@ -68,3 +68,8 @@ def test_integers_at_the_64_bit_edges_stay_exact(number):
                                   "-12345678901234567890e2"])
 def test_long_runs_of_digits_in_floats_are_floats(text):
     assert same(fastjson.loads(text), json.loads(text))
+
+
+@pytest.mark.parametrize("text", ['"\ud800"', '{"a": "\udfff", "n": 12345678901234567890}'])
+def test_lone_surrogates_are_read_as_the_stdlib_reads_them(text):
+    assert same(fastjson.loads(text), json.loads(text))
