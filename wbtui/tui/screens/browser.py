@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,13 +15,16 @@ from textual.widgets import Footer, Header
 
 from ...core import paths
 from ...core.errors import WandbError
-from ..forms import FORMS, Created, forms_for, prefill
+from ..forms import FORMS, forms_for, prefill
 from ..refs import Kind, Ref
 from ..views import view_for
 from ..views.base import View
 from ..widgets.nav_tree import PLACEHOLDER, NavTree
 from .jump import ref_for_object
 from .pick import PickScreen
+
+if TYPE_CHECKING:
+    from ..forms import Created
 
 
 class BrowserScreen(Screen[None]):

@@ -2,45 +2,39 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from ..refs import Kind, Ref
 from .base import View
 
+# kind -> "module:View class", imported when a view of that kind first opens (start-up stays light)
+VIEWS: dict[Kind, str] = {
+    Kind.ENTITY: "entity:EntityView",
+    Kind.PROJECT: "project:ProjectView",
+    Kind.RUNS: "runs:RunsView",
+    Kind.RUN: "run:RunView",
+    Kind.ARTIFACTS: "artifacts:ArtifactsView",
+    Kind.ARTIFACT_TYPE: "artifacts:ArtifactTypeView",
+    Kind.COLLECTION: "artifacts:CollectionView",
+    Kind.ARTIFACT: "artifact:ArtifactView",
+    Kind.QUEUES: "queues:QueuesView",
+    Kind.QUEUE: "queues:QueueView",
+    Kind.QUEUED_RUN: "queues:QueuedRunView",
+    Kind.REPORTS: "reports:ReportsView",
+    Kind.REPORT: "reports:ReportView",
+    Kind.SWEEPS: "sweeps:SweepsView",
+    Kind.SWEEP: "sweeps:SweepView",
+    Kind.JOBS: "jobs:JobsView",
+    Kind.JOB: "jobs:JobView",
+    Kind.TEAM: "accounts:TeamView",
+    Kind.USERS: "accounts:UsersView",
+}
 
-def _registry() -> dict[Kind, type[View]]:
-    from .accounts import TeamView, UsersView
-    from .artifact import ArtifactView
-    from .artifacts import ArtifactsView, ArtifactTypeView, CollectionView
-    from .entity import EntityView
-    from .jobs import JobsView, JobView
-    from .project import ProjectView
-    from .queues import QueuedRunView, QueuesView, QueueView
-    from .reports import ReportsView, ReportView
-    from .run import RunView
-    from .runs import RunsView
-    from .sweeps import SweepsView, SweepView
 
-    return {
-        Kind.ENTITY: EntityView,
-        Kind.PROJECT: ProjectView,
-        Kind.RUNS: RunsView,
-        Kind.RUN: RunView,
-        Kind.ARTIFACTS: ArtifactsView,
-        Kind.ARTIFACT_TYPE: ArtifactTypeView,
-        Kind.COLLECTION: CollectionView,
-        Kind.ARTIFACT: ArtifactView,
-        Kind.QUEUES: QueuesView,
-        Kind.QUEUE: QueueView,
-        Kind.QUEUED_RUN: QueuedRunView,
-        Kind.REPORTS: ReportsView,
-        Kind.REPORT: ReportView,
-        Kind.SWEEPS: SweepsView,
-        Kind.SWEEP: SweepView,
-        Kind.JOBS: JobsView,
-        Kind.JOB: JobView,
-        Kind.TEAM: TeamView,
-        Kind.USERS: UsersView,
-    }
+def view_class(kind: Kind) -> type[View]:
+    module, _, name = VIEWS[kind].partition(":")
+    return getattr(import_module(f".{module}", __name__), name)
 
 
 def view_for(ref: Ref) -> View:
-    return _registry()[ref.kind](ref)
+    return view_class(ref.kind)(ref)
