@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...core.models import Project
 from ..refs import Kind, Ref
 from ..text import plain, when
+from ..widgets.nav_tree import CHILD_LIMIT
 from ..widgets.paged_table import Cell, Column, Row
 from .listing import ListView
 
@@ -21,7 +22,8 @@ class EntityView(ListView[Project]):
         return f"Entity · {self.ref.entity}"
 
     def source(self):
-        return self.api.projects(self.ref.entity, per_page=500)
+        # the tree's page size: the tree and this view then share one request (and its cache)
+        return self.api.projects(self.ref.entity, per_page=CHILD_LIMIT)
 
     def make_row(self, project: Project) -> Row:
         runs = f"{project.run_count:,}" if project.run_count is not None else ""
