@@ -62,14 +62,17 @@ def size(num: int | float | None) -> str:
     return str(num)
 
 
-def value(item: Any, width: int = 0) -> str:
-    """A config or summary value, compact: numbers to 6 significant digits, dicts as JSON."""
+def value(item: Any, width: int = 0, exact: bool = False) -> str:
+    """A config or summary value: floats to 6 significant digits (all of them if `exact`),
+    whole ones such as timestamps without an exponent; dicts as JSON."""
     if item is None:
         return ""
     if isinstance(item, bool):
         return "true" if item else "false"
     if isinstance(item, float):
-        return f"{item:.6g}"
+        if exact:
+            return repr(item)
+        return f"{item:.0f}" if item.is_integer() and abs(item) < 1e15 else f"{item:.6g}"
     if isinstance(item, (dict, list)):
         text = json.dumps(item, separators=(",", ":"), default=str)
     else:

@@ -92,7 +92,7 @@ def _add(node: TreeNode[str], data: Any, path: str, needle: str) -> int:
                 child.remove()
             added += inner + 1 if inner or not needle else 0
         else:
-            text = value(item)
+            text = value(item, exact=True)  # a detail view: every digit
             if needle and needle not in child_path.lower() and needle not in text.lower():
                 continue
             label = Text(plain(key), style="bold")
