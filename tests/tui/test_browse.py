@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Log, SelectionList
+from textual.widgets import Input, Log, SelectionList, TabPane
 
 from wbtui.core import Api
 from wbtui.tui.refs import Kind, Ref
@@ -18,6 +18,7 @@ from wbtui.tui.views.run import RunView
 from wbtui.tui.views.run_panes import ArtifactsPane, ChartsPane, FilesPane, LogsPane
 from wbtui.tui.views.runs import RunsView
 from wbtui.tui.widgets.json_tree import JsonTree
+from wbtui.tui.widgets.nav_tree import NavTree
 from wbtui.tui.widgets.paged_table import PagedTable
 
 from scenes import BASE_URL, demo_app, keys, settle
@@ -178,6 +179,20 @@ async def test_a_run_shows_every_tab(demo, tmp_path, monkeypatch):
         assert log.line_count > 0
         await keys(pilot, "7")
         assert view.query_one(ArtifactsPane).query_one(PagedTable).rows
+
+
+async def test_number_keys_in_the_tree_switch_the_views_tabs(demo):
+    app = demo_app(demo)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_view(pilot, Ref(Kind.QUEUE, "admin", name="workstation"))
+        app.screen.query_one(NavTree).focus()
+        await keys(pilot, "3")
+        view = app.screen.view
+        assert view.active_tab == "items" and not app.screen.query_one(NavTree).has_focus
+        assert view.query_one("#items", TabPane).query_one(PagedTable).rows
+        app.screen.query_one(NavTree).focus()
+        await keys(pilot, "9")  # beyond the tabs: nothing happens
+        assert view.active_tab == "items" and app.screen.query_one(NavTree).has_focus
 
 
 async def test_a_file_downloads_where_you_say(demo, tmp_path):

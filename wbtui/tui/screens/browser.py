@@ -19,6 +19,7 @@ from ..forms import FORMS, forms_for, prefill
 from ..refs import Kind, Ref
 from ..views import view_for
 from ..views.base import View
+from ..views.tabbed import TabbedView
 from ..widgets.nav_tree import PLACEHOLDER, NavTree
 from .jump import ref_for_object
 from .pick import PickScreen
@@ -45,6 +46,9 @@ class BrowserScreen(Screen[None]):
         Binding("J", "section('jobs')", "Jobs", show=False, id="section.jobs", tooltip="This project's jobs"),
         Binding("n", "new", "New…", id="new", tooltip="Create something here (project, queue, run, team, user…)"),
         Binding("e", "edit_queue", "Edit queue", id="edit_queue", tooltip="Edit this launch queue"),
+        # from the tree too: the view's own number keys only work while it has the focus
+        *[Binding(str(n), f"view_tab({n})", f"Tab {n}", show=False, id=f"view.tab.{n}",
+                  tooltip="Show this tab of the view beside the tree") for n in range(1, 10)],
     ]
 
     # Below 100 columns the tree steps aside while a view has focus (Esc or Tab brings it back).
@@ -148,6 +152,9 @@ class BrowserScreen(Screen[None]):
     # -- forms (writes; none of this exists in read-only mode) ---------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view_tab":
+            view = self.view
+            return isinstance(view, TabbedView) and parameters[0] <= len(view.TABS)  # type: ignore[operator]
         if action == "section":
             return self.current is not None and bool(self.current.project)
         if action in ("new", "edit_queue", "form"):
@@ -158,6 +165,11 @@ class BrowserScreen(Screen[None]):
             if action == "edit_queue":
                 return self.current is not None and self.current.kind is Kind.QUEUE
         return True
+
+    def action_view_tab(self, number: int) -> None:
+        view = self.view
+        if isinstance(view, TabbedView) and number <= len(view.TABS):
+            view.action_tab(view.TABS[number - 1])
 
     def action_new(self) -> None:
         self._offer_forms()
