@@ -121,7 +121,9 @@ def test_stop_from_the_api_interrupts_the_script_and_kills_the_run(sdk_env, sand
         f"run = wandb.init(id='stop1', entity='admin', project={project_name!r},\n"
         "                 settings=wandb.Settings(x_file_stream_transmit_interval=1))\n"
         "print('started', flush=True)\n"
-        "for i in range(3000):\n    run.log({'x': i})\n    time.sleep(0.1)\n")  # 5 minutes: the stop ends it
+        # 5 minutes unless stopped, nearly all of it asleep: the SDK's interrupt must land in the
+        # script, not inside run.log (where the SDK may swallow it, and it stops only once)
+        "for i in range(300):\n    run.log({'x': i})\n    time.sleep(1)\n")
     proc = subprocess.Popen([sys.executable, str(script)], env=sdk_env(sandbox, tmp_path), cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

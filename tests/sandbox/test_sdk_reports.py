@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import secrets
 
 import httpx
@@ -65,7 +66,8 @@ def test_api_reports_lists_them_with_their_fields(api_as, sandbox, saved, projec
     assert (report.id, report.display_name, report.description) == (saved.id, "LR study: part 1", "What we learned")
     assert report.user == {"username": "admin", "photoUrl": None, "email": "admin@localhost"}
     assert report.spec == spec_of(saved)
-    assert len(report.name) == 11 and report.created_at <= report.updated_at
+    # the name is the slug wandb-workspaces made up (base 36, up to 12 characters), kept as sent
+    assert re.fullmatch(r"[0-9a-z]{1,12}", report.name) and report.created_at <= report.updated_at
     assert report.url.endswith(f"/admin/{project_name}/reports/LR-study-part-1--{saved.id.rstrip('=')}")
     assert [r.id for r in api.reports(f"admin/{project_name}", name=report.name)] == [saved.id]
     assert list(api.reports(f"admin/{project_name}", name="no-such-name")) == []

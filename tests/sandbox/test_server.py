@@ -74,6 +74,23 @@ def test_re_sent_file_stream_chunks_are_stored_once(sandbox, project_name):
     assert sandbox.store.scalar("SELECT state FROM runs WHERE name = 'fs1'") == "finished"
 
 
+def test_a_stop_asked_before_the_first_data_is_kept(sandbox, project_name):
+    """A pending run's first file_stream must not forget a stop asked before it (it did, so
+    such a script ran to its end)."""
+    upsert = """mutation($name: String, $project: String) { upsertBucket(input: {name: $name, modelName: $project,
+      entityName: "admin", state: "pending"}) { bucket { id } } }"""  # as a launch agent creates a run
+    bucket = post(sandbox, {"query": upsert, "variables": {"name": "early1", "project": project_name}}
+                  ).json()["data"]["upsertBucket"]
+    assert sandbox.store.one("SELECT state FROM runs WHERE name = 'early1'")["state"] == "pending"
+    stop = "mutation($id: ID!) { stopRun(input: {id: $id}) { success } }"
+    assert post(sandbox, {"query": stop, "variables": {"id": bucket["bucket"]["id"]}}).json()["data"]["stopRun"]["success"]
+    path = f"admin/{project_name}/early1"
+    first = {"files": {"wandb-history.jsonl": {"offset": 0, "content": ['{"_step": 0}']}}}
+    assert stream(sandbox, path, first).json()["stopped"] is True
+    assert stream(sandbox, path, {"complete": True, "exitcode": 255}).json()["stopped"] is True
+    assert sandbox.store.one("SELECT state FROM runs WHERE name = 'early1'")["state"] == "killed"
+
+
 def test_file_stream_needs_the_key_and_an_existing_run(sandbox):
     assert httpx.post(f"{sandbox.url}/files/admin/p/r/file_stream", json={}).status_code == 401
     assert stream(sandbox, "admin/no-such-project/r", {}).status_code == 404

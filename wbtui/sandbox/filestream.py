@@ -126,10 +126,14 @@ def apply(store: Store, run: Row, body: dict[str, Any]) -> dict[str, Any]:
             changes["exitcode"] = exitcode
             # a run stopped from the server (stopRun) ends with the SDK's exit code 255
             changes["state"] = "finished" if not exitcode else "killed" if run["should_stop"] else "failed"
-        elif run["state"] in TERMINAL or run["state"] == "pending":
-            # a resumed run, or a crashed one whose heartbeat came back
+        elif run["state"] in TERMINAL:
+            # a resumed run, or a crashed one whose heartbeat came back: a stop asked of its
+            # earlier life does not apply
             changes |= {"state": "running", "exitcode": None, "should_stop": 0,
                         "preempting": int(bool(body.get("preempting")))}
+        elif run["state"] == "pending":
+            # its first data; a stop asked before it (right after wandb.init) still applies
+            changes |= {"state": "running", "preempting": int(bool(body.get("preempting")))}
         update_run(store, run["id"], **changes)
     response: dict[str, Any] = {"exitcode": None, "limits": {}}
     if changes.get("should_stop", run["should_stop"]):
