@@ -13,6 +13,11 @@ import pytest
 from wbtui.sandbox.server import SandboxServer
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGINT])
+
+
 def _state(sandbox, run_id: str) -> dict:
     return sandbox.store.one("SELECT * FROM runs WHERE name = ?", (run_id,))
 
@@ -124,12 +129,20 @@ def test_stop_from_the_api_interrupts_the_script_and_kills_the_run(sdk_env, sand
         # 5 minutes unless stopped, nearly all of it asleep: the SDK's interrupt must land in the
         # script, not inside run.log (where the SDK may swallow it, and it stops only once)
         "for i in range(300):\n    run.log({'x': i})\n    time.sleep(1)\n")
+    # the SDK stops a script with SIGINT: a child inherits an ignored or blocked SIGINT from the
+    # test process (whatever an earlier test in it did), so the child gets the default back
+    inherited = signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, [])
     proc = subprocess.Popen([sys.executable, str(script)], env=sdk_env(sandbox, tmp_path), cwd=tmp_path,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
     try:
         assert proc.stdout.readline().strip() == "started"
         api.run(f"admin/{project_name}/stop1").stop()
         _, err = proc.communicate(timeout=180)  # wandb-core polls every few seconds; slower on a loaded machine
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"not stopped in 180 s; run {dict(_state(sandbox, 'stop1'))}; SIGINT here {inherited}\n"
+                    f"{out[-2000:]}\n{err[-4000:]}")
     finally:
         proc.kill()
     assert "KeyboardInterrupt" in err
