@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ...core import paths
 from ...core.errors import WandbError
@@ -20,6 +20,7 @@ from ..refs import Kind, Ref
 from ..views import view_for
 from ..views.base import View
 from ..views.tabbed import TabbedView
+from ..widgets.footer import Footer
 from ..widgets.nav_tree import PLACEHOLDER, NavTree
 from .jump import ref_for_object
 from .pick import PickScreen
