@@ -22,7 +22,6 @@ from wbtui.core import Api
 from wbtui.sandbox.app import Sandbox, create_app
 from wbtui.tui.app import WbtuiApp
 from wbtui.tui.refs import Kind, Ref
-from wbtui.tui.widgets.footer import Footer
 
 BASE_URL = "http://wbtui-demo"
 PROJECT = ("admin", "cifar10-resnet")
@@ -56,8 +55,6 @@ async def settle(pilot: Any, rounds: int = 20) -> None:
             break
         await asyncio.gather(*(worker.wait() for worker in running), return_exceptions=True)
         await pilot.pause(0.05)
-    while any(footer.redraw_pending for footer in pilot.app.screen.query(Footer)):
-        await pilot.pause(0.02)  # the footer redraws once its keys stop changing
     await pilot.pause(0.1)
 
 

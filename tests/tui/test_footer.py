@@ -1,31 +1,30 @@
-"""The footer redraws once for a burst of binding changes, and shows the keys of the end state."""
+"""The footer: the focused view's keys as one line of text; a click presses a key."""
 
 from __future__ import annotations
 
-from textual.widgets._footer import FooterKey
-
 from wbtui.tui.refs import Kind, Ref
-from wbtui.tui.widgets.footer import SETTLE, Footer
+from wbtui.tui.views.runs import RunsView
+from wbtui.tui.widgets.footer import Footer
 
 from scenes import demo_app, settle
+from tui_helpers import screen_text
 
 
-async def test_opening_a_view_redraws_the_footer_once_with_its_keys(demo_sandbox):
+async def test_the_footer_shows_the_focused_views_keys_and_a_click_presses_one(demo_sandbox):
     app = demo_app(demo_sandbox.sandbox)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
-        footer = app.screen.query_one(Footer)
-        recomposed = []
-        original = footer.recompose
-
-        async def counted():
-            recomposed.append(1)
-            await original()
-        footer.recompose = counted
         app.screen.open(Ref(Kind.RUNS, "admin", "cifar10-resnet"), focus=True)
-        await pilot.pause(SETTLE / 2)
-        assert footer.redraw_pending and not recomposed  # the changes are still coming in
         await settle(pilot)
-        assert len(recomposed) == 1
-        shown = {key.description for key in footer.query(FooterKey)}
-        assert {"Open", "Mark", "Filter"} <= shown  # the runs table's keys: the focus ended there
+        footer = app.screen.query_one(Footer)
+        hints, palette = footer.hints()
+        assert {"Open", "Mark", "Filter", "Back", "Quit"} <= {h.description for h in hints}
+        assert palette is not None and palette.display == "^p"
+        bottom = screen_text(app).splitlines()[-1]
+        assert " ⏎ Open " in bottom and bottom.rstrip().endswith("^p palette")
+        assert len(footer.query("*")) == 0  # one widget, not one per key
+        start = bottom.index(" / Filter")
+        await pilot.click(Footer, offset=(start + 2, 0))
+        await settle(pilot)
+        view = app.screen.view
+        assert isinstance(view, RunsView) and view.query_one("FilterBar Input").has_focus
