@@ -68,7 +68,6 @@ def _tui_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from .config import Settings
     from .core import Api
     from .tui.app import WbtuiApp
 

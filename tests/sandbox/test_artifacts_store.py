@@ -8,7 +8,6 @@ import hashlib
 
 import httpx
 import pytest
-import wandb
 from wandb.errors import CommError
 
 from wbtui.sandbox import artifacts as arts, runs

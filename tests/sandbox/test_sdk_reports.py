@@ -10,7 +10,6 @@ import secrets
 
 import httpx
 import pytest
-import wandb
 import wandb_workspaces.reports.v2 as wr
 
 

@@ -5,7 +5,6 @@ tabs, jumping, help, the palette, the welcome screen, keymaps, NO_COLOR and mark
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Log, SelectionList, TabPane
@@ -16,7 +15,6 @@ from wbtui.tui.screens.help import HelpScreen
 from wbtui.tui.screens.welcome import WelcomeScreen
 from wbtui.tui.views.run import RunView
 from wbtui.tui.views.run_panes import ArtifactsPane, ChartsPane, FilesPane, LogsPane
-from wbtui.tui.views.runs import RunsView
 from wbtui.tui.widgets.json_tree import JsonTree
 from wbtui.tui.widgets.nav_tree import NavTree
 from wbtui.tui.widgets.paged_table import PagedTable

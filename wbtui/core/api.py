@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from .transport import Transport
-
 T = TypeVar("T")
 ALIASES_PER_COLLECTION = 100  # aliases a list of collections carries (more are fetched by `load()`)
 ALIASES_PER_PAGE = 1000  # aliases per request of one collection (as the SDK pages them)

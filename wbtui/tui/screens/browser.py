@@ -13,7 +13,6 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Header
 
-from ...core import paths
 from ...core.errors import WandbError
 from ..forms import FORMS, forms_for, prefill
 from ..refs import Kind, Ref
