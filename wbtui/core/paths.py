@@ -71,12 +71,6 @@ def split_artifact_path(path: str) -> tuple[str | None, str | None, str]:
     return entity or None, project or None, f"{parts[-1]}{sep}{alias}"
 
 
-def split_collection_name(name: str) -> tuple[str, str]:
-    """`collection:alias` -> (collection, alias); the alias defaults to "latest"."""
-    collection, _, alias = name.partition(":")
-    return collection, alias or "latest"
-
-
 # from_path -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

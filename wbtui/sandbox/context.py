@@ -65,12 +65,6 @@ class Context:
                 memo[k] = found.get(k, default)
         return memo[key]
 
-    def require_project(self, entity: str | None, name: str | None) -> Row:
-        project = self.project(entity, name)
-        if project is None:
-            raise SandboxError(f"project {entity}/{name} not found")
-        return project
-
     def require_admin(self) -> None:
         if not self.viewer.is_admin:
             raise SandboxError("permission denied: this needs an instance admin")

@@ -51,6 +51,3 @@ def document(name: str) -> str:
 def is_mutation(name: str) -> bool:
     return _definitions()[name][0] == "mutation"
 
-
-def operations() -> list[str]:
-    return sorted(n for n, (kind, _) in _definitions().items() if kind != "fragment")

@@ -188,9 +188,6 @@ class TrainingCurve:
         self.templates = {e: _template(k, TIME_FORMATS) for e, k in self.keys.items()}
         self.epochs = config.get("epochs", 30)
 
-    def is_eval(self, step: int) -> bool:
-        return (step + 1) % self.eval_every == 0 or step == self.planned - 1
-
     def block(self, first: int, times: list[float], runtimes: list[float], rng: random.Random) -> Block:
         """Steps `first`, `first + 1`, ... logged at unix `times`, `runtimes` seconds into the run."""
         task, look, rand = self.task, self.look, rng.random
@@ -226,7 +223,7 @@ class TrainingCurve:
         columns = [loss, *([metric] if task.train_metric else []), lr, grad, epoch, throughput]
         lines = [self.templates[False] % row for row in zip(*columns, times, runtimes, steps)]
         keys = [self.keys[False]] * len(lines)
-        evals = set(range(-(first + 1) % self.eval_every, len(lines), self.eval_every))  # see is_eval
+        evals = set(range(-(first + 1) % self.eval_every, len(lines), self.eval_every))  # every eval_every-th step, and the last
         if self.planned - 1 in steps:
             evals.add(self.planned - 1 - first)
         val = {}
