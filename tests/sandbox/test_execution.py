@@ -19,7 +19,7 @@ from wbtui.sandbox import runs
 from wbtui.sandbox.accounts import Viewer
 from wbtui.sandbox.app import Sandbox
 from wbtui.sandbox.context import Context
-from wbtui.sandbox.execution import FastExecutor, precomputed
+from wbtui.sandbox.execution import FastExecutor, precomputed, pure
 
 SDL = """
 scalar JSON
@@ -47,8 +47,11 @@ type Item {
   child: Item
   strictChild: Item!
   children: [Item!]
+  looseChildren: [Item]
   computed: String
   echo(text: String): String
+  shout(text: String): String
+  words: [String!]
   failing: String
   strictFailing: String!
   callable: String
@@ -76,6 +79,8 @@ ODD = [
     _item(17, child={"id": "z", "name": "deep", "strict_child": {"id": "w", "name": None}}),  # error propagates up
     _item(18, callable=lambda info: f"called {info.field_name}"),
     _item(19, _computed="precomputed value"),
+    _item(20, loose_children=[None, {"id": "v", "name": "ok"}, "not an object"]),  # a list item of no object
+    _item(21, child={"id": "u", "name": "plain", "callable": lambda info: "called inside"}),
 ]
 
 
@@ -125,6 +130,20 @@ def resolve_echo(obj, _info, text=None):
     return f"{obj['id']}:{text}"
 
 
+@item.field("shout")
+@pure
+def resolve_shout(obj, _info, text=None):
+    if obj["id"] == "11":
+        raise ValueError("no shouting at 11")
+    return f"{obj['id']}:{text}".upper() if obj["id"] != "13" else 13  # graphql-core makes "13" of it
+
+
+@item.field("words")
+@pure
+def resolve_words(obj, info):  # a pure resolver that does read info: the usual way, with info
+    return [info.field_name, obj["id"]] if obj["id"] != "14" else ["a", None]
+
+
 @item.field("failing")
 def resolve_failing(obj, _info):
     raise ValueError(f"failing {obj['id']}")
@@ -138,8 +157,9 @@ def resolve_strict_failing(obj, _info):
 
 
 SCHEMA = make_executable_schema(SDL, query, item, color, convert_names_case=True)
-FIELDS = "id name displayName count ratio flag color json tags looseTags computed echo(text: $t) callable __typename"
-NESTED = "child { id name } strictChild { id name } children { id name }"
+FIELDS = ("id name displayName count ratio flag color json tags looseTags computed echo(text: $t) shout(text: $t) "
+          "words callable __typename")
+NESTED = "child { id name callable } strictChild { id name } children { id name } looseChildren { id name }"
 DOCUMENTS = [
     f"query($t: String) {{ items {{ {FIELDS} {NESTED} }} }}",
     f"query($t: String) {{ odd {{ {FIELDS} {NESTED} }} }}",
@@ -151,6 +171,7 @@ DOCUMENTS = [
     "{ badList { id } notAList { id } }",
     "{ items(n: 5) { id strictFailing } }",
     "{ item { id strictFailing failing } }",
+    "{ items { child { id computed } } odd { id child { id computed } } }",
 ]
 
 
@@ -172,13 +193,28 @@ def test_the_documents_reach_the_cases_they_are_for():
     first = result["data"]["items"][0]
     assert first["displayName"] == "Item 0" and first["tags"] == ["a", "b"] and first["children"] is None
     assert first["computed"].startswith("computed for 0") and first["echo"] == "0:hi"
+    assert first["shout"] == "0:HI" and first["words"] == ["words", "0"]
     _, result = run(SCHEMA, DOCUMENTS[1], True)
     odd = {item["id"]: item for item in result["data"]["odd"] if item}
     assert odd["18"]["callable"] == "called callable" and odd["19"]["computed"] == "precomputed value"
-    assert odd["13"]["count"] == 7 and odd["13"]["displayName"] == "3"
+    assert odd["13"]["count"] == 7 and odd["13"]["displayName"] == "3" and odd["13"]["shout"] == "13"
     assert result["data"]["odd"][0] is None and len(result["errors"]) >= 6
+    assert "no shouting at 11" in {e["message"] for e in result["errors"]}
     _, result = run(SCHEMA, DOCUMENTS[3], True)
     assert "failing 0" in {e["message"] for e in result["errors"]}
+
+
+def test_plain_fields_are_read_without_a_completion_each(monkeypatch):
+    """Guards the compiled reading: of a document of plain fields, only the root field with its
+    resolver is completed field by field; the items, their objects and lists are filled in."""
+    calls = []
+    complete = FastExecutor._complete
+    monkeypatch.setattr(FastExecutor, "_complete", lambda self, field, *a: calls.append(field.name) or complete(
+        self, field, *a))
+    document = ('{ items(n: 4) { id name ratio flag tags shout(text: "x") child { id } strictChild { id name } '
+                'children { id } } }')
+    assert run(SCHEMA, document, True) == run(SCHEMA, document, False)
+    assert calls == ["items"]
 
 
 def test_middleware_takes_graphql_cores_path():

@@ -10,7 +10,7 @@ from ... import fastjson
 from .. import accounts, runs
 from ..accounts import SandboxError
 from ..context import Context, ctx
-from ..execution import precomputed
+from ..execution import precomputed, pure
 from ..filters import FilterError, compile_filters, compile_order
 from ..relay import connection, global_id, parse_id
 from ..store import Row, now
@@ -138,16 +138,19 @@ def _pick(text: str, keys: list[str] | None) -> str:
 
 
 @run.field("config")
+@pure
 def resolve_config(obj, _, keys=None):
     return _pick(obj["config"], keys)
 
 
 @run.field("summaryMetrics")
+@pure
 def resolve_summary(obj, _, keys=None):
     return _pick(obj["summary"], keys)
 
 
 @run.field("wandbConfig")
+@pure
 def resolve_wandb_config(obj, _, keys=None):
     """The `_wandb` entry of the config (the SDK asks for its telemetry key "t" on resume)."""
     wandb = json.loads(obj["config"]).get("_wandb") or {}
