@@ -237,13 +237,18 @@ class Store:
         return conn
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
-        return self.conn.execute(sql, tuple(params)).fetchall()
+        cursor = self._tuple_cursor(sql, params)
+        names = [d[0] for d in cursor.description or ()]  # once, not once a row as a row factory does
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     def tuples(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         """Rows as plain tuples: much cheaper than dicts for long results."""
+        return self._tuple_cursor(sql, params).fetchall()
+
+    def _tuple_cursor(self, sql: str, params: Iterable[Any]) -> sqlite3.Cursor:
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        return cursor.execute(sql, tuple(params)).fetchall()
+        return cursor.execute(sql, tuple(params))
 
     def one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         return self.conn.execute(sql, tuple(params)).fetchone()
