@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
 from ..config import Settings
 from ..core import Api
 from .commands import FormCommands, JumpCommands, ViewCommands
+from .idle_gc import IdleCollector
 from .refs import Ref
 from .screens.browser import BrowserScreen
 from .screens.help import HelpScreen
@@ -60,17 +60,15 @@ class WbtuiApp(App[None]):
         self.api: Api | None = None
         self.theme = settings.theme
         self.animation_level = "none"  # nothing moves over a slow SSH link
+        self._collector = IdleCollector()
 
     @property
     def read_only(self) -> bool:
         return self.settings.read_only
 
     def on_mount(self) -> None:
-        # Python's full garbage collections walk every live object: with 10,000 runs listed they
-        # paused the UI for 100-300 ms, a dozen times per scroll through the list. A larger young
-        # generation lets the churn of drawing die young instead of reaching the old generation,
-        # whose growth is what sets off full collections (defaults: 700, 10, 10).
-        gc.set_threshold(5_000, 20, 20)
+        self._collector.start()  # no garbage collection pauses while keys come in
+        self.set_interval(0.25, self._collector.tick)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self._demo_at_start:
@@ -101,7 +99,13 @@ class WbtuiApp(App[None]):
             return
         self.call_from_thread(self.open_browser, make_api)
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._collector.input()
+        await super().on_event(event)
+
     async def on_unmount(self) -> None:
+        self._collector.stop()
         if self.api is not None:
             await self.api.close()
 

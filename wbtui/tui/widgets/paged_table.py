@@ -164,8 +164,9 @@ class PagedTable(ScrollView, can_focus=True):
         self.empty_text = "Nothing here."
         self._more_requested = False
         self._styles: dict[str, Style] = {}
-        # strips of rows drawn lately (a few screens' worth: each strip keeps its crops alive)
-        self._strips: LRUCache[tuple[Row | LazyRow, bool, bool], Strip] = LRUCache(300)
+        # strips of rows drawn lately: two screens of 50 lines (each keeps its crops alive, young objects
+        # that every garbage collection of the first generations walks through)
+        self._strips: LRUCache[tuple[Row | LazyRow, bool, bool], Strip] = LRUCache(100)
 
     # -- data from the owner ---------------------------------------------------------------
 

@@ -1,0 +1,101 @@
+"""The TUI's garbage collector: generations 1 and 2 run when input is quiet, never mid-burst
+(but at the latest after LONGEST seconds of it), and the thresholds come back on exit."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from wbtui.config import Settings
+from wbtui.tui import idle_gc
+from wbtui.tui.app import WbtuiApp
+from wbtui.tui.idle_gc import FULL_EVERY, LONGEST, NEVER, QUIET, IdleCollector
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(idle_gc, "monotonic", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def collections():
+    """The generations the real collector collects, as it reports them."""
+    seen: list[int] = []
+
+    def record(phase: str, info: dict) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(record)
+    yield seen
+    gc.callbacks.remove(record)
+
+
+def test_the_older_generations_wait_for_quiet_input(clock, collections):
+    saved = gc.get_threshold()
+    collector = IdleCollector()
+    collector.start()
+    try:
+        assert gc.get_threshold() == (saved[0], NEVER, NEVER)
+        gc.collect(0)  # something reached generation 1
+        collector.input()
+        clock[0] += QUIET / 2
+        collector.tick()
+        assert 1 not in collections  # input came just now: nothing but generation 0
+        clock[0] += QUIET
+        collector.tick()
+        assert collections[-1] == 1
+    finally:
+        collector.stop()
+    assert gc.get_threshold() == saved
+
+
+def test_a_long_burst_of_input_is_collected_anyway(clock, collections):
+    collector = IdleCollector()
+    collector.start()
+    try:
+        gc.collect(0)
+        for _ in range(int(LONGEST / 0.1) - 1):  # a key every 0.1 s, just under LONGEST
+            clock[0] += 0.1
+            collector.input()
+            collector.tick()
+        assert 1 not in collections
+        clock[0] += 0.2
+        collector.input()
+        collector.tick()
+        assert collections[-1] == 1
+    finally:
+        collector.stop()
+
+
+def test_a_full_collection_only_when_quiet_and_not_too_often(clock, collections):
+    collector = IdleCollector()
+    collector.start()
+    try:
+        gc.collect(1)  # generation 2 has something new
+        clock[0] += FULL_EVERY
+        collector.input()
+        collector.tick()
+        assert 2 not in collections  # not while keys come in
+        clock[0] += QUIET
+        collector.tick()
+        assert collections[-1] == 2
+        gc.collect(1)
+        collections.clear()
+        clock[0] += QUIET
+        collector.tick()
+        assert 2 not in collections  # the last one was just now
+    finally:
+        collector.stop()
+
+
+async def test_the_app_hands_the_collector_back_on_exit():
+    saved = gc.get_threshold()
+    app = WbtuiApp(Settings(), None)  # no credentials: the welcome screen, no server needed
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold()[1:] == (NEVER, NEVER)
+    assert gc.get_threshold() == saved

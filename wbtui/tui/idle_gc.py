@@ -1,0 +1,47 @@
+"""Garbage collection of the older generations while nobody waits for the screen.
+
+A collection of Python's generation 1 walks every young tracked object, one of generation 2
+every object: while scrolling 10,000 runs, drawing's churn made them pause key presses for
+20-60 ms (generation 1) and 100-300 ms (generation 2). Generation 0 stays automatic (about a
+millisecond); the older ones run once input has been quiet for half a second, and at the latest
+after half a minute of continuous input, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import gc
+from time import monotonic
+
+QUIET = 0.5  # seconds without input after which the young generations are collected
+LONGEST = 30.0  # seconds of continuous input after which they are collected anyway
+FULL_EVERY = 60.0  # a full collection (every object) at most this often, and only when quiet
+NEVER = 1 << 30  # a threshold the automatic collector does not reach
+
+
+class IdleCollector:
+    """`start()` takes generations 1 and 2 over from the automatic collector; `input()` on every
+    key or mouse event; `tick()` a few times a second; `stop()` gives them back."""
+
+    def __init__(self) -> None:
+        self._saved = gc.get_threshold()
+        self._input = self._young = self._full = monotonic()
+
+    def start(self) -> None:
+        gc.set_threshold(self._saved[0], NEVER, NEVER)
+
+    def stop(self) -> None:
+        gc.set_threshold(*self._saved)
+
+    def input(self) -> None:
+        self._input = monotonic()
+
+    def tick(self) -> None:
+        now = monotonic()
+        quiet = now - self._input >= QUIET
+        _, young_collections, older_collections = gc.get_count()  # since the last of the next generation
+        if quiet and older_collections and now - self._full >= FULL_EVERY:
+            gc.collect(2)
+            self._full = self._young = now
+        elif young_collections and (quiet or now - self._young >= LONGEST):
+            gc.collect(1)
+            self._young = now
