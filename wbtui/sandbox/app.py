@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ariadne import graphql_sync, load_schema_from_path, make_executable_schema
+from ariadne import graphql_sync, make_executable_schema
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -40,7 +40,8 @@ KEY_FILE = "admin-api-key"  # the generated admin key of a data dir (mode 0600)
 
 
 def build_schema() -> GraphQLSchema:
-    return make_executable_schema(load_schema_from_path(str(SCHEMA_PATH)), *resolvers.bindables(),
+    # the text as it is: ariadne's load_schema_from_path would parse it once more (20 ms of start-up)
+    return make_executable_schema(SCHEMA_PATH.read_text(encoding="utf-8"), *resolvers.bindables(),
                                   convert_names_case=True)
 
 
