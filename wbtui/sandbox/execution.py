@@ -15,10 +15,10 @@ resolver or the dict key ariadne's `convert_names_case` reads, the return type's
 * completes scalars (exact built-in types, or scalars without a serializer), lists of them,
   objects and lists of objects directly;
 * compiles, per selection set, one function that reads all its plain fields (dict reads of
-  scalars, lists of scalars, and objects made only of such fields) in straight-line code: a
-  1,000-run page then costs one call per run instead of a loop step per field. It has no side
-  effects, so at the first value it does not expect it gives up and the object goes the
-  field-by-field way; fields with resolvers of their own run after it, in query order.
+  scalars, lists of scalars, objects made only of such fields, and calls of resolvers marked
+  `@pure`) in straight-line code: a 1,000-run page then costs one call per run instead of a
+  loop step per field. It has no side effects, so at the first value it does not expect it
+  gives up and the object goes the field-by-field way; other fields run after it, in query order.
 
 Anything else -- a null for a non-null field, a value of an unexpected type, enums, abstract
 types, directives on list fields (@stream) -- goes through graphql-core's own `complete_value`,
