@@ -25,8 +25,13 @@ def _sampled_rows(store: Store, table: str, run_id: int, where: list[str], param
     order = "step, line" if table == "history" else "line"
     cond = " AND ".join(["run_id = ?", *where])
     params = [run_id, *params]
+    select = f"SELECT data FROM {table} WHERE {cond} ORDER BY {order}"
     if samples is None:
-        return [data for data, in store.tuples(f"SELECT data FROM {table} WHERE {cond} ORDER BY {order}", params)]
+        return [data for data, in store.tuples(select, params)]
+    # a page of a scan asks for all its rows: then one query reads them (sampling takes two)
+    rows = store.tuples(f"{select} LIMIT ?", [*params, samples + 1])
+    if len(rows) <= samples:
+        return [data for data, in rows]
     lines = [line for line, in store.tuples(f"SELECT line FROM {table} WHERE {cond} ORDER BY {order}", params)]
     picked = [lines[i] for i in sample_indices(len(lines), samples)]
     data = dict(store.tuples(
