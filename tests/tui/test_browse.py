@@ -125,6 +125,23 @@ async def test_a_bad_filter_points_at_the_problem_and_keeps_the_text(demo):
         assert names(view.table) == before and view.filters == {}
 
 
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_tab_from_the_tree_lands_where_keys_work(demo, size):
+    """Tab goes from the tree to the view's table (not to the view around it), so j and k move
+    at once; where the tree stays beside the view (100 columns), shift+tab goes back to it."""
+    app = demo_app(demo)
+    async with app.run_test(size=size) as pilot:
+        view = await open_view(pilot, Ref(Kind.RUNS, *CIFAR))
+        tree = app.screen.query_one(NavTree)
+        tree.focus()
+        await keys(pilot, "tab")
+        assert view.table.has_focus
+        await keys(pilot, "j", "j")
+        assert view.table.cursor_row == 2
+        await keys(pilot, "shift+tab")
+        assert tree.has_focus == (size[0] >= 100)
+
+
 async def test_tab_completes_keys_from_the_projects_runs(demo):
     app = demo_app(demo)
     async with app.run_test(size=SIZE) as pilot:

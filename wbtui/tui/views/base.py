@@ -31,6 +31,8 @@ class View(Vertical, can_focus=True):
     ]
     # a short line for the help screen
     HELP: ClassVar[str] = ""
+    # whether the view keeps the focus itself though its widgets could take it (see allow_focus)
+    FOCUS_ITSELF: ClassVar[bool] = False
 
     def __init__(self, ref: Ref) -> None:
         super().__init__(classes="view")
@@ -56,6 +58,12 @@ class View(Vertical, can_focus=True):
         """Focus the view's main widget (the first focusable one, else the view itself)."""
         target = next((w for w in self.query("*") if w.focusable), self)
         target.focus()
+
+    def allow_focus(self) -> bool:
+        """The view itself takes the focus only while none of its widgets can (a view of text,
+        one that loads), or where its own keys are the main ones (FOCUS_ITSELF): Tab from the
+        tree then lands on its table or tabs, where keys work."""
+        return super().allow_focus() and (self.FOCUS_ITSELF or not any(w.focusable for w in self.query("*")))
 
     def on_mount(self) -> None:
         self.reload()

@@ -192,6 +192,7 @@ class QueueView(TabbedView):
 
 class QueuedRunView(View):
     HELP = "A queued run: its state, its run spec, and the run it launched (Enter or o opens it)."
+    FOCUS_ITSELF = True  # Enter opens the launched run
     BINDINGS = [
         Binding("enter,o", "open_run", "Open run", id="queued_run.open", tooltip="Open the run this item launched"),
         Binding("u", "open_queue", "Queue", id="queued_run.queue", tooltip="Open the queue of this item"),
