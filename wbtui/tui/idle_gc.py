@@ -27,6 +27,7 @@ class IdleCollector:
         self._input = self._young = self._full = monotonic()
 
     def start(self) -> None:
+        self._saved = gc.get_threshold()  # what stop() gives back
         gc.set_threshold(self._saved[0], NEVER, NEVER)
 
     def stop(self) -> None:
