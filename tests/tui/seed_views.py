@@ -100,6 +100,7 @@ def stage_sweeps(wandb, entity: str, out: dict) -> None:
 def stage_reports(wandb, entity: str, out: dict) -> None:
     import wandb_workspaces.reports.v2 as wr
 
+    wandb.Api().create_project(PROJECT, entity)  # its run set needs it: the runs stage may not have made it yet
     report = wr.Report(project=PROJECT, entity=entity, title=f"Findings {MARKUP}", description="What we learned", blocks=[
         wr.H1(f"Heading {MARKUP}"),
         wr.P(["Some ", wr.InlineCode("code"), f" and {MARKUP} text"]),

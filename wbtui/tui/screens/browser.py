@@ -15,6 +15,7 @@ from textual.widgets import Header
 
 from ...core.errors import WandbError
 from ..forms import FORMS, forms_for, prefill
+from ..frames import SteadyFrames
 from ..refs import Kind, Ref
 from ..views import view_for
 from ..views.base import View
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..forms import Created
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(SteadyFrames, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous view"),
         Binding("backslash,ctrl+backslash", "toggle_tree", "Tree", id="toggle_tree",
