@@ -27,7 +27,6 @@ from wbtui.tui.forms import FORMS
 from wbtui.tui.forms.base import FormScreen
 from wbtui.tui.refs import Kind, Ref
 
-pytestmark = pytest.mark.asyncio
 
 
 def write_events(logdir: Path, scalars: dict[str, list[tuple[int, float]]]) -> None:
