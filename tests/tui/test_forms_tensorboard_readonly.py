@@ -28,7 +28,6 @@ from wbtui.tui.forms.base import FormScreen
 from wbtui.tui.refs import Kind, Ref
 
 
-
 def write_events(logdir: Path, scalars: dict[str, list[tuple[int, float]]]) -> None:
     from tensorboard.compat.proto import event_pb2, summary_pb2
     from tensorboard.summary.writer.event_file_writer import EventFileWriter
