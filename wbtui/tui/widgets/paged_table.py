@@ -108,8 +108,9 @@ class PagedTable(ScrollView, can_focus=True):
     PagedTable > .paged-table--muted { color: $text-muted; }
     """
 
-    cursor_row: reactive[int] = reactive(0, init=False)
-    cursor_column: reactive[int] = reactive(0, init=False)
+    # the watchers redraw what a move changes (two lines; the header): not the whole table
+    cursor_row: reactive[int] = reactive(0, init=False, repaint=False)
+    cursor_column: reactive[int] = reactive(0, init=False, repaint=False)
 
     class _TableMessage(Message):
         def __init__(self, table: PagedTable) -> None:
