@@ -145,7 +145,8 @@ async def bench_runs(data_root: Path, runs: int) -> None:
             while table.cursor_row != 0 or len(table.rows) >= runs:
                 await pilot.pause(0.01)
             idle, idle_stalls = await _scroll_with_pilot(pilot, table, runs)
-            _report("pilot.press (until the process idles: two 20 ms idle checks, so >= 40 ms)", idle, idle_stalls)
+            _report("pilot.press (until the process idles: two 20 ms idle checks, so >= 40 ms)", idle, idle_stalls,
+                    target=False)
     finally:
         server.terminate()
         server.wait()
@@ -243,12 +244,12 @@ async def _scroll_with_pilot(pilot, table, runs: int) -> tuple[list[float], int]
     return latencies, stalls
 
 
-def _report(what: str, latencies: list[float], stalls: int) -> None:
+def _report(what: str, latencies: list[float], stalls: int, target: bool = True) -> None:
     latencies = sorted(latencies)
     worst, p99 = latencies[-1], latencies[int(len(latencies) * 0.99)]
     print(f"scrolling, {what}: worst {worst * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, "
           f"median {statistics.median(latencies) * 1000:.1f} ms ({len(latencies):,} key presses, "
-          f"{stalls} waits for a page; target worst < 50 ms)")
+          f"{stalls} waits for a page{'; target worst < 50 ms' if target else ''})")
 
 
 def main() -> None:
