@@ -40,3 +40,33 @@ async def test_moving_the_cursor_redraws_the_old_and_the_new_line() -> None:
         assert cursor_lines(app) == [table.cursor_row - round(table.scroll_y) + 1]
         await pilot.press("l")  # the column cursor: only the header changes, rows keep theirs
         assert cursor_lines(app) == [table.cursor_row - round(table.scroll_y) + 1]
+
+
+class Wide(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PagedTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.set_columns([Column("name", "Name", 8, grow=True), Column("state", "State", 8),
+                           Column("notes", "Notes", 6, grow=True)])
+        name = "a-rather-long-run-name"
+        table.add_rows([Row(f"r{i}", (Cell(name), Cell("finished"), Cell("n" * 30))) for i in range(50)],
+                       has_more=False)
+
+
+async def test_growing_columns_share_the_room_a_wide_terminal_leaves() -> None:
+    app = Wide()
+    async with app.run_test(size=(28, 10)) as pilot:  # no room: the widths as declared
+        await pilot.pause()
+        table = app.query_one(PagedTable)
+        assert table.widths == [8, 8, 6]
+        assert "a-rathe…" in app.screen._compositor.render_strips()[1].text
+        await pilot.resize_terminal(60, 10)  # 60 - 2 (scroll bar) - 27 = 31 columns free
+        await pilot.pause()
+        assert table.widths == [8 + 16, 8, 6 + 12]  # 16 and 15 each, but at most 3x the declared width
+        line = app.screen._compositor.render_strips()[1].text
+        assert "a-rather-long-run-name" in line and table.virtual_size.width <= table.size.width
+        await pilot.resize_terminal(28, 10)
+        await pilot.pause()
+        assert table.widths == [8, 8, 6]

@@ -22,8 +22,8 @@ def role(member: Member) -> str:
 
 class TeamView(ListView[Member]):
     HELP = "A team's members with their role and email; Enter opens a member's own entity."
-    COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 20), Column("role", "Role", 8),
-               Column("email", "Email", 28), Column("account", "Account", 10)]
+    COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 20, grow=True), Column("role", "Role", 8),
+               Column("email", "Email", 28, grow=True), Column("account", "Account", 10)]
     NOUN = "members"
     EMPTY = "This team has no members."
 
@@ -68,8 +68,8 @@ async def _members(team: Team) -> list[Member]:
 
 class UsersView(ListView[User]):
     HELP = "Find users by name, username or email (admins only); Enter on a user opens their entity."
-    COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 18), Column("email", "Email", 28),
-               Column("admin", "Admin", 5), Column("teams", "Teams", 24)]
+    COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 18, grow=True), Column("email", "Email", 28),
+               Column("admin", "Admin", 5), Column("teams", "Teams", 24, grow=True)]
     NOUN = "users"
 
     def __init__(self, ref: Ref) -> None:

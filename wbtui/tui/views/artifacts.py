@@ -34,7 +34,7 @@ def count(value: int | None) -> str:
 class ArtifactsView(ListView[ArtifactType]):
     HELP = "A project's artifact types with how many collections each has; Enter opens one."
     COLUMNS = [Column("type", "Type", 20), Column("collections", "Collections", 11, True),
-               Column("created", "Created", 16), Column("description", "Description", 40)]
+               Column("created", "Created", 16), Column("description", "Description", 40, grow=True)]
     NOUN = "artifact types"
     EMPTY = "No artifacts logged in this project yet."
 
@@ -55,9 +55,9 @@ class ArtifactsView(ListView[ArtifactType]):
 
 class ArtifactTypeView(ListView[ArtifactCollection]):
     HELP = "The collections of an artifact type: versions, aliases, tags; Enter opens one."
-    COLUMNS = [Column("name", "Collection", 24), Column("versions", "Versions", 8, True),
+    COLUMNS = [Column("name", "Collection", 24, grow=True), Column("versions", "Versions", 8, True),
                Column("aliases", "Aliases", 26), Column("tags", "Tags", 10), Column("created", "Created", 16),
-               Column("description", "Description", 30)]
+               Column("description", "Description", 30, grow=True)]
     NOUN = "collections"
     EMPTY = "No collections of this type."
 
@@ -93,7 +93,7 @@ class ArtifactTypeView(ListView[ArtifactCollection]):
 
 class CollectionView(ListView[Artifact]):
     HELP = "The versions of an artifact collection; Enter opens a version."
-    COLUMNS = [Column("version", "Version", 7), Column("aliases", "Aliases", 20), Column("run", "Logged by", 22),
+    COLUMNS = [Column("version", "Version", 7), Column("aliases", "Aliases", 20), Column("run", "Logged by", 22, grow=True),
                Column("size", "Size", 9, True), Column("files", "Files", 6, True), Column("created", "Created", 16),
                Column("tags", "Tags", 12)]
     NOUN = "versions"

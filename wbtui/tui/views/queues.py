@@ -42,7 +42,7 @@ def item_ref(queue: RunQueue | str, entity: str, item: QueuedRun) -> Ref:
 
 class QueuesView(ListView[RunQueue]):
     HELP = "An entity's launch queues with their resource type and items; Enter opens one."
-    COLUMNS = [Column("name", "Queue", 20), Column("items", "Items", 5, True), Column("pending", "Pending", 7, True),
+    COLUMNS = [Column("name", "Queue", 20, grow=True), Column("items", "Items", 5, True), Column("pending", "Pending", 7, True),
                Column("active", "Active", 6, True), Column("resource", "Resource", 15), Column("priority", "Priority", 8),
                Column("access", "Access", 7), Column("created", "Created", 16)]
     NOUN = "queues"
@@ -74,7 +74,7 @@ class QueuesView(ListView[RunQueue]):
 # -- one queue --------------------------------------------------------------------------------
 
 TABS = ["overview", "config", "items"]
-ITEM_COLUMNS = [Column("state", "State", 8), Column("created", "Created", 16), Column("run", "Run", 14),
+ITEM_COLUMNS = [Column("state", "State", 8), Column("created", "Created", 16), Column("run", "Run", 14, grow=True),
                 Column("id", "Item", 30)]
 
 

@@ -29,6 +29,7 @@ BASE_COLUMNS: dict[str, tuple[str, int, str | None]] = {
     "tags": ("Tags", 16, None),
     "group": ("Group", 12, "group"),
 }
+GROWING = {"name", "tags", "group"}  # they take the room a wide terminal leaves
 
 
 def order_key(column: str) -> str | None:
@@ -48,7 +49,7 @@ def column(key: str) -> Column:
     """The table column of a base column, `config:<k>` or `summary:<k>`."""
     if key in BASE_COLUMNS:
         label, width, _ = BASE_COLUMNS[key]
-        return Column(key, label, width)
+        return Column(key, label, width, grow=key in GROWING)
     name = key.partition(":")[2]
     return Column(key, name, max(8, min(len(name), 16)), align_right=True)
 

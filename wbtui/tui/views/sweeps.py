@@ -36,8 +36,8 @@ def run_ref(run: Run) -> Ref:
 
 class SweepsView(ListView[Sweep]):
     HELP = "A project's sweeps with their method, state, runs and best metric value; Enter opens one."
-    COLUMNS = [Column("id", "Sweep", 10), Column("name", "Name", 20), Column("method", "Method", 7),
-               Column("state", "State", 9), Column("runs", "Runs", 7, True), Column("best", "Best", 22),
+    COLUMNS = [Column("id", "Sweep", 10), Column("name", "Name", 20, grow=True), Column("method", "Method", 7),
+               Column("state", "State", 9), Column("runs", "Runs", 7, True), Column("best", "Best", 22, grow=True),
                Column("created", "Created", 16)]
     NOUN = "sweeps"
     EMPTY = "No sweeps in this project."

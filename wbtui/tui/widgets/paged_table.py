@@ -33,6 +33,8 @@ class Column(NamedTuple):
     label: str
     width: int
     align_right: bool = False
+    # takes a share of the room a wide terminal leaves (up to 3x its width): names, descriptions
+    grow: bool = False
 
 
 class Cell(NamedTuple):
@@ -155,6 +157,7 @@ class PagedTable(ScrollView, can_focus=True):
     def __init__(self, *, sortable: bool = True, markable: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
         self.columns: list[Column] = []
+        self.widths: list[int] = []  # the columns' widths as drawn (growing columns take the room left)
         self.rows: list[Row | LazyRow] = []
         self.has_more = False
         self.sortable = sortable
@@ -173,9 +176,24 @@ class PagedTable(ScrollView, can_focus=True):
 
     def set_columns(self, columns: list[Column]) -> None:
         self.columns = list(columns)
-        self._strips.clear()
+        self.widths = []
         self.cursor_column = min(self.cursor_column, max(len(self.columns) - 1, 0))
-        self._resize()
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Share the width the columns leave free among the growing ones."""
+        widths = [column.width for column in self.columns]
+        growing = [i for i, column in enumerate(self.columns) if column.grow]
+        # room for a vertical scroll bar either way: rows that arrive later must not need a horizontal one
+        room = self.size.width - self.styles.scrollbar_size_vertical - (sum(w + 1 for w in widths) + 2)
+        if room > 0 and growing:
+            share, rest = divmod(room, len(growing))
+            for n, i in enumerate(growing):
+                widths[i] += min(share + (n < rest), 2 * widths[i])
+        if widths != self.widths:
+            self.widths = widths
+            self._strips.clear()
+            self._resize()
 
     def clear(self) -> None:
         self.rows = []
@@ -223,7 +241,7 @@ class PagedTable(ScrollView, can_focus=True):
     # -- geometry ---------------------------------------------------------------------------
 
     def _resize(self) -> None:
-        width = sum(column.width + 1 for column in self.columns) + 2
+        width = sum(w + 1 for w in self.widths) + 2
         self.virtual_size = Size(width, len(self.rows) + 1)
         self.refresh()
 
@@ -238,8 +256,8 @@ class PagedTable(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.height - 1, 0)
 
     def _column_x(self, index: int) -> tuple[int, int]:
-        start = 2 + sum(column.width + 1 for column in self.columns[:index])
-        return start, start + self.columns[index].width
+        start = 2 + sum(w + 1 for w in self.widths[:index])
+        return start, start + self.widths[index]
 
     def _scroll_cursor_into_view(self) -> None:
         body = max(self._body_height, 1)
@@ -296,14 +314,14 @@ class PagedTable(ScrollView, can_focus=True):
     def _header_strip(self) -> Strip:
         header = self._style("header")
         segments = [Segment("  ", header)]
-        for index, column in enumerate(self.columns):
+        for index, (column, width) in enumerate(zip(self.columns, self.widths)):
             label = column.label
             if column.key == self.sort_key:
                 label += " ▼" if self.sort_descending else " ▲"
             style = header
             if index == self.cursor_column and self.sortable:
                 style = self._style("header-cursor")
-            segments.append(Segment(_fit(label, column), style))
+            segments.append(Segment(_fit(label, width, column.align_right), style))
             segments.append(Segment(" ", header))
         return Strip(Segment.simplify(segments))
 
@@ -317,11 +335,11 @@ class PagedTable(ScrollView, can_focus=True):
         if on_cursor:
             base += self._style("cursor")
         segments = [Segment("● " if marked else "  ", base)]
-        for column, cell in zip(self.columns, row.cells):
+        for column, width, cell in zip(self.columns, self.widths, row.cells):
             style = base
             if cell.tone and not on_cursor:
                 style = base + self._style(cell.tone)
-            segments.append(Segment(_fit(cell.text, column), style))
+            segments.append(Segment(_fit(cell.text, width, column.align_right), style))
             segments.append(Segment(" ", base))
         # one segment per run of equal style: every later step (crop, filters) costs per segment
         return Strip(Segment.simplify(segments))
@@ -396,6 +414,7 @@ class PagedTable(ScrollView, can_focus=True):
         self.refresh(Region(0, 0, self.size.width, 1))
 
     def on_resize(self) -> None:
+        self._fit_columns()
         self._maybe_need_more()
         self.post_message(self.Viewed(self))
 
@@ -415,11 +434,10 @@ class PagedTable(ScrollView, can_focus=True):
             self.cursor_row = index
 
 
-def _fit(text: str, column: Column) -> str:
-    """Cut or pad `text` to the column's width in cells (server strings are never markup)."""
+def _fit(text: str, width: int, align_right: bool) -> str:
+    """Cut or pad `text` to `width` cells (server strings are never markup)."""
     text = text.replace("\n", " ")
-    width = column.width
     if cell_len(text) > width:
         text = set_cell_size(text, width - 1) + "…"
     pad = " " * (width - cell_len(text))
-    return pad + text if column.align_right else text + pad
+    return pad + text if align_right else text + pad
