@@ -48,6 +48,7 @@ async def settle(pilot: Any, rounds: int = 20) -> None:
     """Until no worker runs (a load may start more), then a repaint. A worker that was
     cancelled (an exclusive one replaced by a newer) or failed (shown as a message) counts as
     done."""
+    await pilot.pause()  # pending messages first: a screen being pushed starts its workers on mount
     for _ in range(rounds):
         running = [worker for worker in pilot.app.workers if worker.is_running]
         if not running:

@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ...core import launch
@@ -155,10 +155,9 @@ class RowList(Vertical):
     def new_row(self, **values: Any) -> Row:
         raise NotImplementedError
 
-    def add(self, **values: Any) -> Row:
-        row = self.new_row(**values)
-        self.query_one(".rows").mount(row)
-        return row
+    def add(self, **values: Any) -> AwaitMount:
+        """Add a row (await the result to have it mounted)."""
+        return self.query_one(".rows").mount(self.new_row(**values))
 
     @property
     def rows(self) -> list[Row]:

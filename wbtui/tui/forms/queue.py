@@ -210,12 +210,12 @@ class EditQueueForm(QueueFormBase):
         await self.query_one(".form-loading").remove()
         await body.mount_all(list(self.compose_queue_fields(config)))
         for name, schema in variables.items():
-            self.query_one(VariablesEditor).add(name=name, schema=schema)
+            await self.query_one(VariablesEditor).add(name=name, schema=schema)
         await body.mount(Field("Links", name="links", hint="external links shown with the queue"))
         editor = LinksEditor(id="links")
         await body.mount(editor)
         for label, address in links:
-            editor.add(label=label, url=address)
+            await editor.add(label=label, url=address)
         self.busy = False
         self.focus_first()
 
