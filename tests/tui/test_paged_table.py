@@ -55,7 +55,7 @@ class Wide(App[None]):
                        has_more=False)
 
 
-async def test_growing_columns_share_the_room_a_wide_terminal_leaves() -> None:
+async def test_growing_columns_take_what_their_texts_need_of_the_room_left() -> None:
     app = Wide()
     async with app.run_test(size=(28, 10)) as pilot:  # no room: the widths as declared
         await pilot.pause()
@@ -64,9 +64,12 @@ async def test_growing_columns_share_the_room_a_wide_terminal_leaves() -> None:
         assert "a-rathe…" in app.screen._compositor.render_strips()[1].text
         await pilot.resize_terminal(60, 10)  # 60 - 2 (scroll bar) - 27 = 31 columns free
         await pilot.pause()
-        assert table.widths == [8 + 16, 8, 6 + 12]  # 16 and 15 each, but at most 3x the declared width
+        assert table.widths == [22, 8, 18]  # the longest name; the notes (30 wide) at most 3x 6
         line = app.screen._compositor.render_strips()[1].text
         assert "a-rather-long-run-name" in line and table.virtual_size.width <= table.size.width
+        await pilot.resize_terminal(40, 10)  # 11 free, both want more: 5 each, the odd one to the first
+        await pilot.pause()
+        assert table.widths == [8 + 6, 8, 6 + 5]
         await pilot.resize_terminal(28, 10)
         await pilot.pause()
         assert table.widths == [8, 8, 6]

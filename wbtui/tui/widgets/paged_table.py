@@ -26,6 +26,8 @@ from textual.strip import Strip
 
 # How close to the last loaded row the cursor may get before more rows are requested.
 PREFETCH_ROWS = 200
+# Rows whose texts size the growing columns (the first ones: a list's width stays put as it pages).
+MEASURED_ROWS = 200
 
 
 class Column(NamedTuple):
@@ -33,7 +35,7 @@ class Column(NamedTuple):
     label: str
     width: int
     align_right: bool = False
-    # takes a share of the room a wide terminal leaves (up to 3x its width): names, descriptions
+    # takes what it needs of the room a wide terminal leaves (up to 3x its width): names, descriptions
     grow: bool = False
 
 
@@ -158,6 +160,7 @@ class PagedTable(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.columns: list[Column] = []
         self.widths: list[int] = []  # the columns' widths as drawn (growing columns take the room left)
+        self._needs: list[int] = []  # each column's widest text among the first rows
         self.rows: list[Row | LazyRow] = []
         self.has_more = False
         self.sortable = sortable
@@ -178,18 +181,34 @@ class PagedTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.widths = []
         self.cursor_column = min(self.cursor_column, max(len(self.columns) - 1, 0))
+        self._measure()
+
+    def _measure(self) -> None:
+        """How wide each column's texts are among the first rows (then fit the columns)."""
+        needs = [cell_len(column.label) + 2 for column in self.columns]  # a sort arrow
+        for row in self.rows[:MEASURED_ROWS]:
+            for i, cell in enumerate(row.cells):
+                needs[i] = max(needs[i], cell_len(cell.text))
+        self._needs = needs
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Share the width the columns leave free among the growing ones."""
+        """Give the growing columns what their texts need of the width the columns leave free,
+        a fair share each while there is not enough for all, at most 3x their declared width."""
         widths = [column.width for column in self.columns]
-        growing = [i for i, column in enumerate(self.columns) if column.grow]
+        wants = {i: min(need, 3 * width) - width for i, (column, width, need)
+                 in enumerate(zip(self.columns, widths, self._needs)) if column.grow and need > width}
         # room for a vertical scroll bar either way: rows that arrive later must not need a horizontal one
         room = self.size.width - self.styles.scrollbar_size_vertical - (sum(w + 1 for w in widths) + 2)
-        if room > 0 and growing:
-            share, rest = divmod(room, len(growing))
-            for n, i in enumerate(growing):
-                widths[i] += min(share + (n < rest), 2 * widths[i])
+        while room > 0 and wants:
+            share = max(room // len(wants), 1)
+            for i in list(wants):
+                given = min(share, wants[i], room)
+                widths[i] += given
+                room -= given
+                wants[i] -= given
+                if not wants[i]:
+                    del wants[i]
         if widths != self.widths:
             self.widths = widths
             self._strips.clear()
@@ -204,9 +223,12 @@ class PagedTable(ScrollView, can_focus=True):
         self._resize()
 
     def add_rows(self, rows: list[Row | LazyRow], *, has_more: bool) -> None:
+        measured = len(self.rows) < MEASURED_ROWS
         self.rows.extend(rows)
         self.has_more = has_more
         self._more_requested = False
+        if measured:
+            self._measure()
         self._resize()
         self._maybe_need_more()
         self.post_message(self.Viewed(self))
@@ -218,6 +240,11 @@ class PagedTable(ScrollView, can_focus=True):
             if old.key == row.key:
                 self.rows[index] = row
                 self.refresh_line(index)
+                if index < MEASURED_ROWS:  # details filled in may be wider
+                    needs = [max(need, cell_len(cell.text)) for need, cell in zip(self._needs, row.cells)]
+                    if needs != self._needs:
+                        self._needs = needs
+                        self._fit_columns()
 
     @property
     def visible_rows(self) -> list[Row | LazyRow]:
