@@ -73,3 +73,36 @@ async def test_growing_columns_take_what_their_texts_need_of_the_room_left() -> 
         await pilot.resize_terminal(28, 10)
         await pilot.pause()
         assert table.widths == [8, 8, 6]
+
+
+class Growing(App[None]):
+    def compose(self) -> ComposeResult:
+        yield PagedTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(PagedTable)
+        table.set_columns([Column("name", "Name", 10)])
+        self.add(0, 5, more=True)
+        table.focus()
+
+    def add(self, start: int, stop: int, more: bool) -> None:
+        self.query_one(PagedTable).add_rows([Row(f"r{i}", (Cell(f"row {i}"),)) for i in range(start, stop)],
+                                            has_more=more)
+
+
+async def test_pages_appended_below_the_screen_grow_the_scroll_bar_and_can_be_reached() -> None:
+    app = Growing()
+    async with app.run_test(size=(30, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(PagedTable)
+        assert not table.show_vertical_scrollbar
+        app.add(5, 50, more=True)  # the first page that does not fit: the bar appears
+        await pilot.pause()
+        assert table.show_vertical_scrollbar and table.vertical_scrollbar.window_virtual_size == 51
+        app.add(50, 500, more=False)  # off screen
+        await pilot.pause()
+        assert table.virtual_size.height == 501 and table.vertical_scrollbar.window_virtual_size == 501
+        await pilot.press("end")
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any("row 499" in line for line in lines)
+        assert table.max_scroll_y == 501 - table.scrollable_content_region.height

@@ -223,13 +223,14 @@ class PagedTable(ScrollView, can_focus=True):
         self._resize()
 
     def add_rows(self, rows: list[Row | LazyRow], *, has_more: bool) -> None:
-        measured = len(self.rows) < MEASURED_ROWS
+        first = len(self.rows)
         self.rows.extend(rows)
         self.has_more = has_more
         self._more_requested = False
-        if measured:
+        if first < MEASURED_ROWS:
             self._measure()
-        self._resize()
+        # drawn again only if the new rows (or the line they replace) are on screen
+        self._resize(repaint=first <= round(self.scroll_y) + self.size.height)
         self._maybe_need_more()
         self.post_message(self.Viewed(self))
         if rows and len(self.rows) == len(rows):
@@ -267,10 +268,18 @@ class PagedTable(ScrollView, can_focus=True):
 
     # -- geometry ---------------------------------------------------------------------------
 
-    def _resize(self) -> None:
-        width = sum(w + 1 for w in self.widths) + 2
-        self.virtual_size = Size(width, len(self.rows) + 1)
-        self.refresh()
+    def _resize(self, *, repaint: bool = True) -> None:
+        size = Size(sum(w + 1 for w in self.widths) + 2, len(self.rows) + 1)
+        old = self.virtual_size
+        if self.show_vertical_scrollbar and size.width == old.width and size.height >= old.height:
+            # more rows below a scroll bar already shown: the bar follows without the layout of
+            # the whole screen that setting `virtual_size` asks for (12 ms for a page of runs)
+            self.set_reactive(PagedTable.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+        if repaint:
+            self.refresh()
 
     def refresh_line(self, index: int) -> None:
         y = index - round(self.scroll_y) + 1
