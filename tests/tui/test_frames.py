@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from textual import _time
@@ -27,27 +28,36 @@ class _App:
         raise error
 
 
-async def _tick_times(timer_class: type[Timer], monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Ticks of a 1 s timer on a fake clock whose first tick takes 1.3 s."""
-    clock = [0.0]
+class Clock:
+    """A fake clock for Textual's timers: sleeping moves it on at once."""
 
-    async def sleep(seconds: float) -> None:
-        clock[0] += max(seconds, 0)
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0)
         await asyncio.sleep(0)
 
-    monkeypatch.setattr(_time, "get_time", lambda: clock[0])
-    monkeypatch.setattr(_time, "sleep", sleep)
-    monkeypatch.setattr(textual_timer, "sleep", sleep)
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(_time, "get_time", lambda: clock.now)
+    monkeypatch.setattr(_time, "sleep", clock.sleep)
+    monkeypatch.setattr(textual_timer, "sleep", clock.sleep)
+    active_app.set(_App())
+    return clock
+
+
+async def ticks_of(timer_class: type[Timer], clock: Clock, on_tick: Callable[[Timer, int], None]) -> list[float]:
+    """When a 1 s timer ticks, the first three times; `on_tick(timer, n)` runs in tick n."""
     ticks: list[float] = []
 
     def tick() -> None:
-        ticks.append(clock[0])
-        if len(ticks) == 1:
-            clock[0] += 1.3  # a slow frame
+        ticks.append(clock.now)
+        on_tick(timer, len(ticks))
 
-    app = _App()
-    active_app.set(app)
-    timer = timer_class(app, 1.0, callback=tick)
+    timer = timer_class(active_app.get(), 1.0, callback=tick)
     timer._start()
     for _ in range(1000):
         if len(ticks) == 3 or timer._task.done():
@@ -57,13 +67,39 @@ async def _tick_times(timer_class: type[Timer], monkeypatch: pytest.MonkeyPatch)
     return ticks
 
 
-async def test_after_a_slow_tick_the_next_comes_at_the_next_boundary(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert await _tick_times(SteadyTimer, monkeypatch) == [1.0, 3.0, 4.0]
+def slow_first(clock: Clock) -> Callable[[Timer, int], None]:
+    def on_tick(timer: Timer, n: int) -> None:
+        if n == 1:
+            clock.now += 1.3  # a frame that takes longer than the interval
+    return on_tick
 
 
-async def test_textual_timer_still_skips_one_boundary_too_many(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Why SteadyTimer exists. When this fails, Textual has fixed its timer: drop wbtui/tui/frames.py."""
-    assert await _tick_times(Timer, monkeypatch) == [1.0, 4.0, 5.0]
+async def test_after_a_slow_tick_the_next_comes_as_soon_as_an_interval_has_passed(clock: Clock) -> None:
+    assert await ticks_of(SteadyTimer, clock, slow_first(clock)) == [1.0, 2.3, 3.3]
+
+
+async def test_textual_timer_still_skips_one_boundary_too_many(clock: Clock) -> None:
+    """Why SteadyTimer exists. When this fails, Textual has changed its timer: see wbtui/tui/frames.py."""
+    assert await ticks_of(Timer, clock, slow_first(clock)) == [1.0, 4.0, 5.0]
+
+
+async def test_ticks_stay_an_interval_apart(clock: Clock) -> None:
+    def on_tick(timer: Timer, n: int) -> None:
+        clock.now += 0.25
+    assert await ticks_of(SteadyTimer, clock, on_tick) == [1.0, 2.0, 3.0]
+
+
+async def test_a_paused_timer_resumed_late_ticks_at_once(clock: Clock) -> None:
+    """As a screen uses it: each tick pauses it, the next change resumes it."""
+    def on_tick(timer: Timer, n: int) -> None:
+        timer.pause()
+        asyncio.get_running_loop().call_soon(resume, timer)
+
+    def resume(timer: Timer) -> None:
+        clock.now += 3.0  # the next change comes long after the tick
+        timer.resume()
+
+    assert await ticks_of(SteadyTimer, clock, on_tick) == [1.0, 5.0, 9.0]
 
 
 async def test_the_browser_screen_updates_on_a_steady_timer(demo_sandbox) -> None:

@@ -1,15 +1,18 @@
-"""Screen updates on time, even after a slow frame.
+"""Screen updates as soon as they are due, even after a slow frame.
 
-A Textual screen repaints on a timer (60 per second). When a repaint takes longer than its
-interval — a full page of a wide runs table can take 20-25 ms on a slow core — Textual 8.2's
-`Timer` skips to the *second* frame boundary after it, not the first: it sets
-`count = int((now - start) / interval + 1)` and then waits for `start + (count + 1) * interval`.
-The next key's frame then waits up to three intervals (50 ms at 60 fps) instead of one: in the
-10,000-run scroll benchmark that was a third of the slowest keys' latency.
+A Textual screen repaints on a timer (60 per second) that ticks on a fixed grid of frame
+boundaries. When a repaint takes longer than its interval — a full page of a wide runs table
+can take 20-25 ms on a slow core — Textual 8.2's `Timer` skips to the *second* boundary after
+it, not the next one (`count = int((now - start) / interval + 1)`, then it waits for
+`start + (count + 1) * interval`). The next key's frame then waited up to three intervals
+(50 ms at 60 fps) instead of one: a third of the slowest keys' latency while scrolling 10,000
+runs.
 
-`SteadyTimer` is Textual's timer with that skip fixed (its loop, one line changed), and
-`SteadyFrames` gives a screen one for its updates. Drop both when Textual fixes its timer
-(tests/tui/test_frames.py fails then).
+`SteadyTimer` paces its ticks instead of aligning them: a tick comes one interval after the
+previous one *started* (so never more than 60 a second), and at once if that time has passed
+when the timer is resumed — after a slow frame, the next change is painted as soon as it is
+made. `SteadyFrames` gives a screen one for its updates. Drop both when Textual's timer stops
+skipping (tests/tui/test_frames.py fails then).
 """
 
 from __future__ import annotations
@@ -22,26 +25,23 @@ from textual.timer import EventTargetGone, Timer
 
 
 class SteadyTimer(Timer):
-    """A `Timer` whose skipped ticks resume at the next interval boundary."""
+    """A `Timer` whose ticks are at least an interval apart, each as early as that allows."""
 
     async def _run(self) -> None:
         count = 0
         await self._active.wait()
-        start = _time.get_time()
+        last = _time.get_time()  # the start: the first tick comes one interval later, as Textual's
         while self._repeat is None or count <= self._repeat:
-            next_timer = start + (count + 1) * self._interval
-            now = _time.get_time()
-            if self._skip and next_timer < now:
-                count = int((now - start) / self._interval)  # the boundary just passed: next is the one after
-                continue
-            await _time.sleep(max(0, next_timer - _time.get_time()))
+            due = last + self._interval
+            await _time.sleep(max(0, due - _time.get_time()))
             count += 1
             await self._active.wait()
             if self._reset:
-                start, count, self._reset = _time.get_time(), 0, False
+                last, count, self._reset = _time.get_time(), 0, False
                 continue
+            last = _time.get_time()
             try:
-                await self._tick(next_timer=next_timer, count=count)
+                await self._tick(next_timer=due, count=count)
             except EventTargetGone:
                 break
 
