@@ -53,8 +53,9 @@ def build(sandbox: Sandbox, scale: int | None = None) -> None:
             live.create(sandbox)
             store.set_setting("demo.workspace", VERSION)
     for name in DOMAIN_MODULES:
-        module = domain_module(name)
-        if module is not None and store.setting(f"demo.{name}") is None:
+        if store.setting(f"demo.{name}") is not None:  # built: not even imported
+            continue
+        if (module := domain_module(name)) is not None:
             with store.transaction():
                 module.populate(sandbox, Workspace.load(store))
                 store.set_setting(f"demo.{name}", VERSION)
