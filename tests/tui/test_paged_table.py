@@ -1,4 +1,5 @@
-"""The paged table as the screen shows it: a cursor move redraws exactly the lines it changes."""
+"""The paged table as the screen shows it: what a cursor move redraws, growing columns, pages
+appended below the screen."""
 
 from __future__ import annotations
 
@@ -6,28 +7,51 @@ from textual.app import App, ComposeResult
 
 from wbtui.tui.widgets.paged_table import Cell, Column, PagedTable, Row
 
+NAME = "a-rather-long-run-name"
+
 
 class OneTable(App[None]):
+    """A focused table: one column of "row i", or three (a long name, a state, notes)."""
+
+    def __init__(self, columns: list[Column], rows: int, more: bool = False) -> None:
+        super().__init__()
+        self.columns, self.rows, self.more = columns, rows, more
+
     def compose(self) -> ComposeResult:
         yield PagedTable()
 
     def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
-        table.set_columns([Column("name", "Name", 10)])
-        table.add_rows([Row(f"r{i}", (Cell(f"row {i}"),)) for i in range(100)], has_more=False)
-        table.focus()
+        self.table.set_columns(self.columns)
+        self.add(0, self.rows, more=self.more)
+        self.table.focus()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one(PagedTable)
+
+    def add(self, start: int, stop: int, more: bool) -> None:
+        def cells(i: int) -> tuple[Cell, ...]:
+            if len(self.columns) == 1:
+                return (Cell(f"row {i}"),)
+            return Cell(NAME), Cell("finished"), Cell("n" * 30)
+
+        self.table.add_rows([Row(f"r{i}", cells(i)) for i in range(start, stop)], has_more=more)
+
+
+def lines(app: OneTable) -> list[str]:
+    """What the compositor would send, line by line."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def cursor_lines(app: OneTable) -> list[int]:
-    """Screen lines drawn in the cursor's colour, read from what the compositor would send."""
-    table = app.query_one(PagedTable)
-    cursor = table.get_component_rich_style("paged-table--cursor").bgcolor
+    """Screen lines drawn in the cursor's colour."""
+    cursor = app.table.get_component_rich_style("paged-table--cursor").bgcolor
     strips = app.screen._compositor.render_strips()
     return [y for y, strip in enumerate(strips) if any(s.style and s.style.bgcolor == cursor for s in strip)]
 
 
 async def test_moving_the_cursor_redraws_the_old_and_the_new_line() -> None:
-    app = OneTable()
+    app = OneTable([Column("name", "Name", 10)], 100)
     async with app.run_test(size=(40, 12)) as pilot:
         await pilot.pause()
         assert cursor_lines(app) == [1]  # under the header
@@ -36,37 +60,24 @@ async def test_moving_the_cursor_redraws_the_old_and_the_new_line() -> None:
         await pilot.press("k")
         assert cursor_lines(app) == [2]
         await pilot.press("pagedown")  # scrolls: the whole table is drawn again
-        table = app.query_one(PagedTable)
+        table = app.table
         assert cursor_lines(app) == [table.cursor_row - round(table.scroll_y) + 1]
         await pilot.press("l")  # the column cursor: only the header changes, rows keep theirs
         assert cursor_lines(app) == [table.cursor_row - round(table.scroll_y) + 1]
 
 
-class Wide(App[None]):
-    def compose(self) -> ComposeResult:
-        yield PagedTable()
-
-    def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
-        table.set_columns([Column("name", "Name", 8, grow=True), Column("state", "State", 8),
-                           Column("notes", "Notes", 6, grow=True)])
-        name = "a-rather-long-run-name"
-        table.add_rows([Row(f"r{i}", (Cell(name), Cell("finished"), Cell("n" * 30))) for i in range(50)],
-                       has_more=False)
-
-
 async def test_growing_columns_take_what_their_texts_need_of_the_room_left() -> None:
-    app = Wide()
+    app = OneTable([Column("name", "Name", 8, grow=True), Column("state", "State", 8),
+                    Column("notes", "Notes", 6, grow=True)], 50)
     async with app.run_test(size=(28, 10)) as pilot:  # no room: the widths as declared
         await pilot.pause()
-        table = app.query_one(PagedTable)
+        table = app.table
         assert table.widths == [8, 8, 6]
-        assert "a-rathe…" in app.screen._compositor.render_strips()[1].text
+        assert "a-rathe…" in lines(app)[1]
         await pilot.resize_terminal(60, 10)  # 60 - 2 (scroll bar) - 27 = 31 columns free
         await pilot.pause()
         assert table.widths == [22, 8, 18]  # the longest name; the notes (30 wide) at most 3x 6
-        line = app.screen._compositor.render_strips()[1].text
-        assert "a-rather-long-run-name" in line and table.virtual_size.width <= table.size.width
+        assert NAME in lines(app)[1] and table.virtual_size.width <= table.size.width
         await pilot.resize_terminal(40, 10)  # 11 free, both want more: 5 each, the odd one to the first
         await pilot.pause()
         assert table.widths == [8 + 6, 8, 6 + 5]
@@ -75,26 +86,11 @@ async def test_growing_columns_take_what_their_texts_need_of_the_room_left() -> 
         assert table.widths == [8, 8, 6]
 
 
-class Growing(App[None]):
-    def compose(self) -> ComposeResult:
-        yield PagedTable()
-
-    def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
-        table.set_columns([Column("name", "Name", 10)])
-        self.add(0, 5, more=True)
-        table.focus()
-
-    def add(self, start: int, stop: int, more: bool) -> None:
-        self.query_one(PagedTable).add_rows([Row(f"r{i}", (Cell(f"row {i}"),)) for i in range(start, stop)],
-                                            has_more=more)
-
-
 async def test_pages_appended_below_the_screen_grow_the_scroll_bar_and_can_be_reached() -> None:
-    app = Growing()
+    app = OneTable([Column("name", "Name", 10)], 5, more=True)
     async with app.run_test(size=(30, 12)) as pilot:
         await pilot.pause()
-        table = app.query_one(PagedTable)
+        table = app.table
         assert not table.show_vertical_scrollbar
         app.add(5, 50, more=True)  # the first page that does not fit: the bar appears
         await pilot.pause()
@@ -103,6 +99,5 @@ async def test_pages_appended_below_the_screen_grow_the_scroll_bar_and_can_be_re
         await pilot.pause()
         assert table.virtual_size.height == 501 and table.vertical_scrollbar.window_virtual_size == 501
         await pilot.press("end")
-        lines = [strip.text for strip in app.screen._compositor.render_strips()]
-        assert any("row 499" in line for line in lines)
+        assert any("row 499" in line for line in lines(app))
         assert table.max_scroll_y == 501 - table.scrollable_content_region.height

@@ -179,9 +179,10 @@ class PagedTable(ScrollView, can_focus=True):
 
     def set_columns(self, columns: list[Column]) -> None:
         self.columns = list(columns)
-        self.widths = []
         self.cursor_column = min(self.cursor_column, max(len(self.columns) - 1, 0))
+        self._strips.clear()
         self._measure()
+        self._resize()
 
     def _measure(self) -> None:
         """How wide each column's texts are among the first rows (then fit the columns)."""
@@ -272,8 +273,8 @@ class PagedTable(ScrollView, can_focus=True):
         size = Size(sum(w + 1 for w in self.widths) + 2, len(self.rows) + 1)
         old = self.virtual_size
         if self.show_vertical_scrollbar and size.width == old.width and size.height >= old.height:
-            # more rows below a scroll bar already shown: the bar follows without the layout of
-            # the whole screen that setting `virtual_size` asks for (12 ms for a page of runs)
+            # more rows below a scroll bar already shown: Textual's own scroll bar update, without
+            # the layout of the whole screen that setting `virtual_size` asks for (12 ms a page)
             self.set_reactive(PagedTable.virtual_size, size)
             self._scroll_update(size)
         else:
