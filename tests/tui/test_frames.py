@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 import pytest
 from textual import _time
 from textual import timer as textual_timer
 from textual._context import active_app
+from textual.screen import Screen
 from textual.timer import Timer
 
-from wbtui.tui.frames import SteadyTimer
+import wbtui.tui
+from wbtui.tui.frames import SteadyFrames, SteadyTimer
 from wbtui.tui.screens.browser import BrowserScreen
 
 from scenes import demo_app, settle
@@ -49,7 +53,8 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return clock
 
 
-async def ticks_of(timer_class: type[Timer], clock: Clock, on_tick: Callable[[Timer, int], None]) -> list[float]:
+async def ticks_of(timer_class: type[Timer], clock: Clock,
+                   on_tick: Callable[[Timer, int], None]) -> list[float]:
     """When a 1 s timer ticks, the first three times; `on_tick(timer, n)` runs in tick n."""
     ticks: list[float] = []
 
@@ -100,6 +105,17 @@ async def test_a_paused_timer_resumed_late_ticks_at_once(clock: Clock) -> None:
         timer.resume()
 
     assert await ticks_of(SteadyTimer, clock, on_tick) == [1.0, 5.0, 9.0]
+
+
+def test_every_screen_of_wbtui_paints_on_a_steady_timer() -> None:
+    for module in pkgutil.walk_packages(wbtui.tui.__path__, "wbtui.tui."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls: type) -> set[type]:
+        return {cls} | {s for sub in cls.__subclasses__() for s in subclasses(sub)}
+
+    ours = {cls for cls in subclasses(Screen) if cls.__module__.startswith("wbtui.")}
+    assert len(ours) >= 8 and all(issubclass(cls, SteadyFrames) for cls in ours)
 
 
 async def test_the_browser_screen_updates_on_a_steady_timer(demo_sandbox) -> None:

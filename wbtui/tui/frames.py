@@ -11,8 +11,8 @@ runs.
 `SteadyTimer` paces its ticks instead of aligning them: a tick comes one interval after the
 previous one *started* (so never more than 60 a second), and at once if that time has passed
 when the timer is resumed — after a slow frame, the next change is painted as soon as it is
-made. `SteadyFrames` gives a screen one for its updates. Drop both when Textual's timer stops
-skipping (tests/tui/test_frames.py fails then).
+made. `SteadyFrames` gives a screen one for its updates; every wbtui screen has it. Drop both
+when Textual's timer stops skipping (tests/tui/test_frames.py fails then).
 """
 
 from __future__ import annotations

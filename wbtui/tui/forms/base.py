@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ...core import Api
 from ...core.errors import NotFoundError, TransportError, WandbError
+from ..frames import SteadyFrames
 from ..refs import Ref
 from ..text import plain
 from .fields import Field
@@ -50,7 +51,7 @@ class Conflict:
     message: str
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(SteadyFrames, ModalScreen[bool]):
     """Yes or no before a write that affects other people."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,7 +105,7 @@ def python_call(method: str, args: dict[str, Any], note: str = "") -> str:
     return "import wandb\n\n" + (f"# {note}\n" if note else "") + call
 
 
-class FormScreen(ModalScreen[Created | None]):
+class FormScreen(SteadyFrames, ModalScreen[Created | None]):
     """A modal form; dismissed with what it created, or None when cancelled."""
 
     TITLE: ClassVar[str] = ""

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ..frames import SteadyFrames
 from ..widgets.filter_bar import HINT as FILTER_HINT
 
 LANGUAGE = """Filter language (press / in a runs list):
@@ -18,7 +19,7 @@ LANGUAGE = """Filter language (press / in a runs list):
   a | b  or  a or b for alternatives, ( ) to group, a leading - negates, {"raw": "json"} too."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(SteadyFrames, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, under: Screen) -> None:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...core.models import Artifact, Project, Report, Run, Sweep
+from ..frames import SteadyFrames
 from ..refs import Kind, Ref
 
 EXAMPLES = ("entity/project · entity/project/runs/ID · entity/project/ID · entity/project/sweeps/ID · "
@@ -34,7 +35,7 @@ def ref_for_object(obj: Project | Run | Sweep | Report | Artifact) -> Ref:
     raise ValueError(f"cannot show {obj!r}")
 
 
-class JumpScreen(ModalScreen[str | None]):
+class JumpScreen(SteadyFrames, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="jump.cancel")]
 
     def compose(self) -> ComposeResult:

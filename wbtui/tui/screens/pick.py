@@ -11,10 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..frames import SteadyFrames
 from ..text import plain
 
 
-class PickScreen(ModalScreen[str | None]):
+class PickScreen(SteadyFrames, ModalScreen[str | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel", id="pick.cancel"),
         Binding("down", "move(1)", "Down", show=False, id="pick.down"),

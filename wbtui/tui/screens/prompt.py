@@ -10,8 +10,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..frames import SteadyFrames
 
-class PromptScreen(ModalScreen[str | None]):
+
+class PromptScreen(SteadyFrames, ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="prompt.cancel")]
 
     def __init__(self, title: str, default: str = "", hint: str = "") -> None:

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..frames import SteadyFrames
 from ..widgets.footer import Footer
 
 HOW = """wbtui uses the same credentials as wandb. Any one of these works:
@@ -21,7 +22,7 @@ Keys live in ~/.netrc (written by `wandb login`) or WANDB_API_KEY.
 Get yours at <your W&B URL>/authorize."""
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(SteadyFrames, Screen[None]):
     BINDINGS = [
         Binding("d", "demo", "Try the demo", id="welcome.demo", tooltip="Open a local demo workspace"),
         Binding("q,escape", "app.quit", "Quit", id="welcome.quit"),
