@@ -8,6 +8,7 @@ import secrets
 import pytest
 from forms_support import (
     Recorder,
+    browser,
     field_error,
     make_app,
     open_form,
@@ -57,6 +58,19 @@ async def test_project_form_creates_the_project(sandbox, api):
         assert official.name == name and official.entity == "admin"
         if extras:
             assert project.description == "first line [b]x ünï"
+
+
+async def test_a_form_opens_on_the_first_field_left_to_fill_in(sandbox):
+    app = make_app(sandbox.url, sandbox.api_key)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "project", entity="admin")  # the entity comes from where it opened
+        assert form.focused is form.query_one("#name")
+        await pilot.press(*"typed")
+        assert form.get("name") == "typed" and form.get("entity") == "admin"
+        form.dismiss(None)
+        await browser(pilot)
+        form = await open_form(pilot, "project", entity="admin", name="given")  # nothing left: the first
+        assert form.focused is form.query_one("#entity")
 
 
 async def test_project_form_flags_an_existing_name_and_sends_nothing(sandbox):

@@ -165,9 +165,12 @@ class FormScreen(SteadyFrames, ModalScreen[Created | None]):
         self.schedule_check()
 
     def focus_first(self) -> None:
+        """The first field left to fill in (one prefilled from where the form was opened, such
+        as the entity, is skipped), else the first."""
         fields = list(self.query(Field))
+        empty = [field for field in fields if any(not box.value for box in field.query(Input))]
         if fields:
-            fields[0].focus_input()
+            (empty or fields)[0].focus_input()
 
     def field(self, name: str) -> Field:
         return self.query_one(f"#field-{name}", Field)
