@@ -68,7 +68,8 @@ async def _members(team: Team) -> list[Member]:
 
 class UsersView(ListView[User]):
     HELP = "Find users by name, username or email (admins only); Enter on a user opens their entity."
-    COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 18, grow=True), Column("email", "Email", 28),
+    COLUMNS = [Column("username", "Username", 18), Column("name", "Name", 18, grow=True),
+               Column("email", "Email", 28),
                Column("admin", "Admin", 5), Column("teams", "Teams", 24, grow=True)]
     NOUN = "users"
 

@@ -29,7 +29,8 @@ from .tabbed import TabbedView, detail_grid, tab_bindings
 TABS = ["overview", "metadata", "files", "lineage", "versions"]
 VERSION_COLUMNS = [Column("version", "Version", 8), Column("aliases", "Aliases", 24), Column("size", "Size", 9, True),
                    Column("files", "Files", 6, True), Column("created", "Created", 16)]
-LINEAGE_COLUMNS = [Column("relation", "Relation", 10), Column("name", "Run", 26, grow=True), Column("state", "State", 9),
+LINEAGE_COLUMNS = [Column("relation", "Relation", 10), Column("name", "Run", 26, grow=True),
+                   Column("state", "State", 9),
                    Column("created", "Created", 16), Column("project", "Project", 20, grow=True)]
 
 

@@ -93,7 +93,8 @@ class ArtifactTypeView(ListView[ArtifactCollection]):
 
 class CollectionView(ListView[Artifact]):
     HELP = "The versions of an artifact collection; Enter opens a version."
-    COLUMNS = [Column("version", "Version", 7), Column("aliases", "Aliases", 20), Column("run", "Logged by", 22, grow=True),
+    COLUMNS = [Column("version", "Version", 7), Column("aliases", "Aliases", 20),
+               Column("run", "Logged by", 22, grow=True),
                Column("size", "Size", 9, True), Column("files", "Files", 6, True), Column("created", "Created", 16),
                Column("tags", "Tags", 12)]
     NOUN = "versions"

@@ -12,7 +12,8 @@ from .listing import ListView
 
 class EntityView(ListView[Project]):
     HELP = "An entity's projects; Enter opens one."
-    COLUMNS = [Column("name", "Project", 28, grow=True), Column("runs", "Runs", 7, True), Column("created", "Created", 16),
+    COLUMNS = [Column("name", "Project", 28, grow=True), Column("runs", "Runs", 7, True),
+               Column("created", "Created", 16),
                Column("description", "Description", 40, grow=True)]
     NOUN = "projects"
     EMPTY = "No projects yet."

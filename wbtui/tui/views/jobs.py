@@ -81,8 +81,8 @@ def source_text(job: Job) -> str:
 
 class JobsView(ListView[JobVersions]):
     HELP = "A project's launch jobs: versions, latest aliases and source; Enter opens one."
-    COLUMNS = [Column("name", "Job", 34, grow=True), Column("versions", "Versions", 8, True), Column("aliases", "Latest aliases", 16),
-               Column("source", "Source", 8), Column("runtime", "Runtime", 8)]
+    COLUMNS = [Column("name", "Job", 34, grow=True), Column("versions", "Versions", 8, True),
+               Column("aliases", "Latest aliases", 16), Column("source", "Source", 8), Column("runtime", "Runtime", 8)]
     NOUN = "jobs"
     EMPTY = "No jobs in this project."
     DETAILS_ON_SCREEN = True
@@ -114,7 +114,8 @@ class JobsView(ListView[JobVersions]):
 
 
 TABS = ["overview", "types", "versions"]
-VERSION_COLUMNS = [Column("aliases", "Aliases", 30), Column("state", "State", 10), Column("id", "Artifact id", 30, grow=True)]
+VERSION_COLUMNS = [Column("aliases", "Aliases", 30), Column("state", "State", 10),
+                   Column("id", "Artifact id", 30, grow=True)]
 
 
 def version_row(node: dict[str, Any]) -> Row:

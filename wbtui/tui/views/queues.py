@@ -42,7 +42,8 @@ def item_ref(queue: RunQueue | str, entity: str, item: QueuedRun) -> Ref:
 
 class QueuesView(ListView[RunQueue]):
     HELP = "An entity's launch queues with their resource type and items; Enter opens one."
-    COLUMNS = [Column("name", "Queue", 20, grow=True), Column("items", "Items", 5, True), Column("pending", "Pending", 7, True),
+    COLUMNS = [Column("name", "Queue", 20, grow=True), Column("items", "Items", 5, True),
+               Column("pending", "Pending", 7, True),
                Column("active", "Active", 6, True), Column("resource", "Resource", 15), Column("priority", "Priority", 8),
                Column("access", "Access", 7), Column("created", "Created", 16)]
     NOUN = "queues"

@@ -23,7 +23,8 @@ def author(report: Report) -> str:
 
 class ReportsView(ListView[Report]):
     HELP = "A project's reports; Enter reads one."
-    COLUMNS = [Column("title", "Title", 28, grow=True), Column("author", "Author", 12), Column("updated", "Updated", 16),
+    COLUMNS = [Column("title", "Title", 28, grow=True), Column("author", "Author", 12),
+               Column("updated", "Updated", 16),
                Column("description", "Description", 30, grow=True), Column("name", "Name", 12)]
     NOUN = "reports"
     EMPTY = "No reports in this project."

@@ -144,7 +144,8 @@ class FilesPane(Vertical):
 
     async def load(self, run: Run) -> None:
         table = self.query_one(PagedTable)
-        table.set_columns([Column("name", "File", 36, grow=True), Column("size", "Size", 10, True), Column("updated", "Updated", 16)])
+        table.set_columns([Column("name", "File", 36, grow=True), Column("size", "Size", 10, True),
+                           Column("updated", "Updated", 16)])
         table.clear()
         total = 0
         async for page in run.files(per_page=500).pages():
@@ -218,7 +219,8 @@ class ArtifactsPane(Vertical):
 
     async def load(self, run: Run) -> None:
         table = self.query_one(PagedTable)
-        table.set_columns([Column("dir", "", 6), Column("name", "Artifact", 30, grow=True), Column("type", "Type", 10),
+        table.set_columns([Column("dir", "", 6), Column("name", "Artifact", 30, grow=True),
+                           Column("type", "Type", 10),
                            Column("aliases", "Aliases", 18), Column("size", "Size", 9, True)])
         table.clear()
         rows = []
