@@ -8,6 +8,8 @@ import socket
 import sys
 from pathlib import Path
 
+from .tui.idle_gc import pause_for_startup
+
 
 def _sandbox_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sandbox", help="run the W&B-compatible sandbox server",
@@ -68,6 +70,7 @@ def _tui_options(p: argparse.ArgumentParser) -> None:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
+    pause_for_startup()
     from .core import Api
     from .tui.app import WbtuiApp
 
@@ -131,6 +134,7 @@ def _plain_http():
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    pause_for_startup()
     from .tui.app import WbtuiApp
 
     WbtuiApp(_settings(args), None, start_demo=_demo_starter(), initial=args.path, demo=True).run()

@@ -193,6 +193,33 @@ def test_cli_accepts_a_given_key(tmp_path):
         proc.wait(timeout=20)
 
 
+def test_the_schema_file_is_valid_sdl_and_builds_as_ariadne_builds_it():
+    # build_schema skips the SDL validation at start-up: here it is
+    from ariadne import make_executable_schema
+    from graphql import parse, print_schema
+    from graphql.validation.validate import validate_sdl
+
+    from wbtui.sandbox import resolvers
+    from wbtui.sandbox.app import SCHEMA_PATH, build_schema
+
+    text = SCHEMA_PATH.read_text(encoding="utf-8")
+    assert validate_sdl(parse(text)) == []
+    ours = build_schema()
+    theirs = make_executable_schema(text, *resolvers.bindables(), convert_names_case=True)
+    assert print_schema(ours) == print_schema(theirs)
+
+    def same(resolve):  # a function, or one ariadne made (resolve_to(name)): its code and cells
+        return resolve and (resolve.__code__, tuple(c.cell_contents for c in resolve.__closure__ or ()))
+
+    def bound(schema):  # resolvers and the Python names of fields and arguments
+        return {(name, field_name): (same(getattr(field, "resolve", None)), getattr(field, "out_name", None),
+                                      {a: arg.out_name for a, arg in getattr(field, "args", {}).items()})
+                for name, kind in schema.type_map.items() for field_name, field in getattr(kind, "fields", {}).items()}
+
+    assert bound(ours) == bound(theirs)
+    assert any(resolve is not None for resolve, _, _ in bound(ours).values())
+
+
 @pytest.mark.skipif(not (KIT / "check").exists(), reason="the protocol kit (../shared/wandb-protocol) is absent")
 def test_schema_is_a_subset_of_w_and_b_and_accepts_every_recorded_sdk_request():
     schema = Path(__file__).resolve().parents[2] / "wbtui" / "sandbox" / "schema.graphql"

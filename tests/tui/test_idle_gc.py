@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 
+from wbtui import cli
 from wbtui.config import Settings
 from wbtui.tui import idle_gc
 from wbtui.tui.app import WbtuiApp
-from wbtui.tui.idle_gc import FULL_EVERY, LONGEST, NEVER, QUIET, IdleCollector
+from wbtui.tui.idle_gc import FULL_EVERY, LONGEST, NEVER, QUIET, STARTUP, IdleCollector, pause_for_startup
 
 
 @pytest.fixture
@@ -92,6 +94,75 @@ def test_a_full_collection_only_when_quiet_and_not_too_often(clock, collections)
         collector.stop()
 
 
+class Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+@pytest.fixture
+def paused():
+    """Collection paused as the launcher pauses it; afterwards as it was, nothing left frozen."""
+    pause_for_startup()
+    yield
+    gc.unfreeze()
+    gc.enable()
+
+
+def test_a_paused_start_up_ends_after_startup_seconds_frozen(clock, collections, paused):
+    collector = IdleCollector()
+    collector.start()
+    try:
+        clock[0] += STARTUP - 0.1
+        collector.tick()
+        assert not gc.isenabled() and gc.get_freeze_count() == 0 and not collections
+        clock[0] += 0.1
+        collector.tick()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 1000  # everything start-up made, out of the way
+        assert 2 not in collections
+        # the first full collection, once quiet, takes start-up's objects back and frees its garbage
+        garbage = Cycle()
+        freed = weakref.ref(garbage)
+        gc.freeze()  # as if start-up had made it
+        del garbage
+        gc.collect(1)
+        assert freed() is not None  # frozen: the young collections leave it
+        clock[0] += FULL_EVERY
+        collector.tick()
+        assert collections[-1] == 2 and gc.get_freeze_count() == 0
+        assert freed() is None
+    finally:
+        collector.stop()
+
+
+def test_the_first_key_ends_a_paused_start_up_at_once(clock, paused):
+    collector = IdleCollector()
+    collector.start()
+    try:
+        collector.input()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        collector.stop()
+
+
+def test_an_unpaused_start_freezes_nothing(clock):
+    collector = IdleCollector()
+    collector.start()
+    try:
+        clock[0] += STARTUP
+        collector.tick()
+        assert gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        collector.stop()
+
+
+def test_stop_resumes_collection_if_start_up_never_ended(paused):
+    collector = IdleCollector()
+    collector.start()
+    collector.stop()
+    assert gc.isenabled()
+
+
 async def test_the_app_hands_the_collector_back_on_exit():
     saved = gc.get_threshold()
     app = WbtuiApp(Settings(), None)  # no credentials: the welcome screen, no server needed
@@ -99,3 +170,14 @@ async def test_the_app_hands_the_collector_back_on_exit():
         await pilot.pause()
         assert gc.get_threshold()[1:] == (NEVER, NEVER)
     assert gc.get_threshold() == saved
+
+
+@pytest.mark.parametrize("command", [["demo"], ["--api-key", "x" * 40]])
+def test_the_launcher_pauses_collection_before_the_app_starts(monkeypatch, command):
+    seen = []
+    monkeypatch.setattr(WbtuiApp, "run", lambda app: seen.append(gc.isenabled()))
+    try:
+        cli.main(command)
+    finally:
+        gc.enable()
+    assert seen == [False]

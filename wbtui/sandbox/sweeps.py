@@ -15,7 +15,6 @@ import random
 import string
 from typing import Any
 
-import yaml
 
 from . import accounts, sweep_search
 from .accounts import SandboxError, Viewer
@@ -70,6 +69,8 @@ register_tables(_setup)
 
 # --------------------------------------------------------------------------- config
 def load_config(text: str | None) -> dict[str, Any]:
+    import yaml  # imported here, not at every start (15 ms)
+
     try:
         config = yaml.safe_load(text or "")
     except yaml.YAMLError as e:
