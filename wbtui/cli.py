@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .tui.idle_gc import pause_for_startup
@@ -97,10 +98,16 @@ def _settings(args: argparse.Namespace):
     return settings.merged({k: v for k, v in flags.items() if v is not None})
 
 
+LISTEN_AFTER = 1.0  # seconds after the demo's client is ready: its first screen is up by then
+
+
 def _demo_starter():
-    """A function that starts the demo sandbox in this process and returns a `make_api` for it;
-    the server stops when the program exits."""
+    """A function that starts the demo sandbox in this process and returns a `make_api` for it.
+    The TUI's clients reach the sandbox in-process; the server on 127.0.0.1 (for the SDK, a
+    browser) and the live runs start a moment later, so the first screen waits for neither;
+    all stop when the program exits."""
     import atexit
+    import threading
 
     def start():
         from . import config
@@ -108,29 +115,29 @@ def _demo_starter():
         from .sandbox import demo
         from .sandbox.server import SandboxServer
 
-        server = SandboxServer(config.demo_data_dir())
-        stop_live = demo.populate(server.sandbox)
+        server = SandboxServer(config.demo_data_dir(), listen=False)
+        demo.build(server.sandbox)
+        stop_live: list[Callable[[], None] | None] = []
+
+        def later() -> None:
+            stop_live.append(demo.start_live(server.sandbox))  # first: the stale-run sweep must see them beat
+            server.listen()
+
+        timer = threading.Timer(LISTEN_AFTER, later)
+        timer.daemon = True
+        timer.start()
 
         def stop() -> None:
-            if stop_live is not None:
-                stop_live()
+            timer.cancel()
+            timer.join()
+            for stop_runs in filter(None, stop_live):
+                stop_runs()
             server.stop()
 
         atexit.register(stop)
-        return lambda: Api(overrides={"base_url": server.url}, api_key=server.api_key, transport=_plain_http())
+        return lambda: Api(overrides={"base_url": server.url}, api_key=server.api_key, transport=server.transport())
 
     return start
-
-
-def _plain_http():
-    """An HTTP transport for the embedded sandbox, which serves everything over http on 127.0.0.1:
-    its TLS context trusts no one, so no https call could succeed, and no CA bundle is loaded
-    (a third of the client's start-up)."""
-    import ssl
-
-    import httpx
-
-    return httpx.AsyncHTTPTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
 
 
 def _run_demo(args: argparse.Namespace) -> int:

@@ -15,7 +15,6 @@ from .commands import FormCommands, JumpCommands, ViewCommands
 from .idle_gc import IdleCollector
 from .refs import Ref
 from .screens.browser import BrowserScreen
-from .screens.help import HelpScreen
 from .screens.jump import JumpScreen
 from .screens.welcome import WelcomeScreen
 
@@ -112,6 +111,8 @@ class WbtuiApp(App[None]):
     # -- app-wide actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen  # imported when first shown: start-up stays light
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

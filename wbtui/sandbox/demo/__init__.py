@@ -28,9 +28,6 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from . import live, scale as scaled, workspace
-from .workspace import Workspace
-
 if TYPE_CHECKING:
     from ..app import Sandbox
 
@@ -41,13 +38,23 @@ DOMAIN_MODULES = ("artifacts", "sweeps", "launch", "reports")
 def populate(sandbox: Sandbox, scale: int | None = None) -> Callable[[], None] | None:
     """`build`, then start the live runs; -> a function that stops them (None if there are none)."""
     build(sandbox, scale)
+    return start_live(sandbox)
+
+
+def start_live(sandbox: Sandbox) -> Callable[[], None] | None:
+    """Start the live runs (once per data dir and process); -> stop them (None if there are none)."""
+    from . import live
+
     return live.start(sandbox)
 
 
 def build(sandbox: Sandbox, scale: int | None = None) -> None:
-    """Add whatever part of the demo the data dir lacks (nothing, quickly, when it has them all)."""
+    """Add whatever part of the demo the data dir lacks (nothing, quickly, when it has them all:
+    the modules that build are imported only when they build)."""
     store = sandbox.store
     if store.setting("demo.workspace") is None:
+        from . import live, workspace
+
         with store.transaction():
             workspace.build(sandbox)
             live.create(sandbox)
@@ -56,10 +63,14 @@ def build(sandbox: Sandbox, scale: int | None = None) -> None:
         if store.setting(f"demo.{name}") is not None:  # built: not even imported
             continue
         if (module := domain_module(name)) is not None:
+            from .workspace import Workspace
+
             with store.transaction():
                 module.populate(sandbox, Workspace.load(store))
                 store.set_setting(f"demo.{name}", VERSION)
     if scale:
+        from . import scale as scaled
+
         scaled.ensure(sandbox, scale)
 
 

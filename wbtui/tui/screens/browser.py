@@ -19,7 +19,6 @@ from ..frames import SteadyFrames
 from ..refs import Kind, Ref
 from ..views import view_for
 from ..views.base import View
-from ..views.tabbed import TabbedView
 from ..widgets.footer import Footer
 from ..widgets.nav_tree import PLACEHOLDER, NavTree
 from .jump import ref_for_object
@@ -155,7 +154,7 @@ class BrowserScreen(SteadyFrames, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "view_tab":
             view = self.view
-            return isinstance(view, TabbedView) and parameters[0] <= len(view.TABS)  # type: ignore[operator]
+            return view is not None and parameters[0] <= len(view.TABS)
         if action == "section":
             return self.current is not None and bool(self.current.project)
         if action in ("new", "edit_queue", "form"):
@@ -169,8 +168,8 @@ class BrowserScreen(SteadyFrames, Screen[None]):
 
     def action_view_tab(self, number: int) -> None:
         view = self.view
-        if isinstance(view, TabbedView) and number <= len(view.TABS):
-            view.action_tab(view.TABS[number - 1])
+        if view is not None and number <= len(view.TABS):  # only a TabbedView has tabs
+            view.action_tab(view.TABS[number - 1])  # type: ignore[attr-defined]
 
     def action_new(self) -> None:
         self._offer_forms()

@@ -33,6 +33,8 @@ class View(Vertical, can_focus=True):
     HELP: ClassVar[str] = ""
     # whether the view keeps the focus itself though its widgets could take it (see allow_focus)
     FOCUS_ITSELF: ClassVar[bool] = False
+    # a tabbed view's tabs (tabbed.TabbedView), which the number keys switch to
+    TABS: ClassVar[list[str]] = []
 
     def __init__(self, ref: Ref) -> None:
         super().__init__(classes="view")

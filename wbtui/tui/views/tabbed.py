@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -37,8 +37,6 @@ def detail_grid(rows: list[tuple[str, Any]]) -> Table:
 class TabbedView(View, can_focus=False):
     """Subclasses compose a `TabbedContent` whose pane ids are `TABS`, fetch their object in
     `load()` and then `await self.reset_tabs()`; `load_tab(tab)` fills one tab."""
-
-    TABS: ClassVar[list[str]] = []
 
     def __init__(self, ref) -> None:
         super().__init__(ref)
