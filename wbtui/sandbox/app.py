@@ -1,18 +1,20 @@
 """The sandbox's ASGI app: /graphql, file_stream and signed storage URLs (Starlette).
 
-Requests run in Starlette's thread pool: resolvers and the store are synchronous (SQLite),
-so a slow query never blocks the event loop.
+Requests run in the sandbox's thread pool (`blocking`): resolvers and the store are synchronous
+(SQLite), so a slow query never blocks the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gzip
 import logging
 import os
 import zlib
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,6 @@ from ariadne import (
 )
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, assert_valid_schema, build_ast_schema, parse, validate
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -121,6 +122,15 @@ class Sandbox:
         return cls(data_dir, store, storage, schema, admin_key, bool(generated), stale_after)
 
 
+_THREADS = ThreadPoolExecutor(max_workers=40, thread_name_prefix="wbtui-sandbox")  # as many as Starlette's
+
+
+async def blocking(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` in the sandbox's threads. Starlette's run_in_threadpool does the same
+    through anyio, whose event-loop backend costs `wbtui demo` 15-25 ms of start-up to import."""
+    return await asyncio.get_running_loop().run_in_executor(_THREADS, functools.partial(fn, *args, **kwargs))
+
+
 def _json(payload: Any, status: int = 200) -> Response:
     return Response(fastjson.dumps(payload), status_code=status, media_type="application/json")
 
@@ -149,7 +159,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
 
     async def authenticated(request: Request) -> tuple[Viewer | None, Any]:
         """(viewer, parsed JSON body); the body is read only for a known key."""
-        viewer = await run_in_threadpool(viewer_for, sandbox.store, request.headers)
+        viewer = await blocking(viewer_for, sandbox.store, request.headers)
         if viewer is None:
             return None, None
         try:
@@ -167,7 +177,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
             data["operationName"] = None  # the SDK sends "" for "the only operation"
         launch.fill_queue_project(data)
         context = Context(sandbox.store, sandbox.storage, viewer, base_url(request))
-        ok, result = await run_in_threadpool(
+        ok, result = await blocking(
             graphql_sync, sandbox.schema, data, context_value=context, query_parser=documents.parse,
             query_validator=documents.validate, logger=gql_log.name, execution_context_class=FastExecutor)
         return _json(result, 200 if ok else 400)
@@ -188,13 +198,13 @@ def create_app(sandbox: Sandbox) -> Starlette:
             if not accounts.can_write_project(sandbox.store, viewer, project):
                 return _json({"error": "permission denied"}, 403)
             return _json(filestream.apply(sandbox.store, row, body if isinstance(body, dict) else {}))
-        return await run_in_threadpool(run)
+        return await blocking(run)
 
     async def upload(request: Request) -> Response:
         payload = sandbox.storage.verify(request.path_params["token"], "PUT")
         if payload is None:
             return _json({"error": "invalid or expired upload URL"}, 403)
-        writer = await run_in_threadpool(sandbox.storage.writer, payload["k"])
+        writer = await blocking(sandbox.storage.writer, payload["k"])
         try:
             async for chunk in request.stream():
                 writer.write(chunk)
@@ -202,7 +212,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
             writer.abort()
             raise
         size, md5 = writer.commit()
-        await run_in_threadpool(sandbox.storage.finish_upload, payload, size, md5)
+        await blocking(sandbox.storage.finish_upload, payload, size, md5)
         return Response(status_code=200)
 
     async def download(request: Request) -> Response:
@@ -222,7 +232,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
                 return _unauthorized()
             key = artifacts.file_url_key(sandbox.store, viewer, request.path_params["path"])
             return _json({"error": "not found"}, 404) if key is None else FileResponse(sandbox.storage.path(key))
-        return await run_in_threadpool(run)
+        return await blocking(run)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette):
@@ -230,7 +240,7 @@ def create_app(sandbox: Sandbox) -> Starlette:
             interval = max(1.0, min(30.0, sandbox.stale_after / 3))
             while True:
                 try:
-                    await run_in_threadpool(runs.mark_stale, sandbox.store, sandbox.stale_after)
+                    await blocking(runs.mark_stale, sandbox.store, sandbox.stale_after)
                 except Exception:  # keep sweeping; the next round may succeed
                     log.exception("marking stale runs failed")
                 await asyncio.sleep(interval)
