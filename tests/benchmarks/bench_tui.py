@@ -102,6 +102,7 @@ async def bench_runs(data_root: Path, runs: int) -> None:
     from wbtui.sandbox import demo
     from wbtui.sandbox.app import Sandbox
     from wbtui.tui.app import WbtuiApp
+    from wbtui.tui.idle_gc import pause_for_startup
     from wbtui.tui.refs import Kind, Ref
     from wbtui.tui.widgets.paged_table import PagedTable
 
@@ -118,6 +119,7 @@ async def bench_runs(data_root: Path, runs: int) -> None:
     try:
         url = server.stdout.readline().split()[3]  # "wbtui sandbox serving URL (data: ...)"
         key = (scale_dir / "admin-api-key").read_text().strip()
+        pause_for_startup()  # as the `wbtui` launcher does
         app = WbtuiApp(Settings(), lambda: Api(overrides={"base_url": url}, api_key=key))
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
