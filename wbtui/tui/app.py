@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from textual import events, work
 from textual.app import App
@@ -11,6 +10,7 @@ from textual.binding import Binding
 
 from ..config import Settings
 from ..core import Api
+from . import styles
 from .commands import FormCommands, JumpCommands, ViewCommands
 from .idle_gc import IdleCollector
 from .refs import Ref
@@ -19,16 +19,9 @@ from .screens.jump import JumpScreen
 from .screens.welcome import WelcomeScreen
 
 
-def styles_dir() -> Path:
-    """`wbtui/styles` in an installed wheel, the repository's `styles/` in a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    installed = here / "styles"
-    return installed if installed.is_dir() else here.parent / "styles"
-
-
 class WbtuiApp(App[None]):
     TITLE = "wbtui"
-    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "forms.tcss"]
+    CSS_PATH = styles.APP
     COMMANDS = App.COMMANDS | {ViewCommands, JumpCommands, FormCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -111,7 +104,7 @@ class WbtuiApp(App[None]):
     # -- app-wide actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen  # imported when first shown: start-up stays light
+        from .screens.help import HelpScreen  # here: start-up stays light
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

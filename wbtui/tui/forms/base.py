@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ...core import Api
 from ...core.errors import NotFoundError, TransportError, WandbError
+from .. import styles
 from ..frames import SteadyFrames
 from ..refs import Ref
 from ..text import plain
@@ -53,6 +54,8 @@ class Conflict:
 
 class ConfirmScreen(SteadyFrames, ModalScreen[bool]):
     """Yes or no before a write that affects other people."""
+
+    CSS_PATH = styles.FORMS
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "dismiss(False)", "No", id="confirm.no"),
@@ -107,6 +110,8 @@ def python_call(method: str, args: dict[str, Any], note: str = "") -> str:
 
 class FormScreen(SteadyFrames, ModalScreen[Created | None]):
     """A modal form; dismissed with what it created, or None when cancelled."""
+
+    CSS_PATH = styles.FORMS
 
     TITLE: ClassVar[str] = ""
     VERB: ClassVar[str] = "Create"
