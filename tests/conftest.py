@@ -29,6 +29,14 @@ def _sdk_cache_override_undone():
         cache.get_artifact_file_cache()._override_cache_path = None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _wbtui_cache(tmp_path_factory):
+    """wbtui's cache dir (the sandbox's parsed schema) in a temp dir, not in ~/.cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WBTUI_CACHE_DIR", str(tmp_path_factory.mktemp("wbtui-cache")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def wandb_dirs(tmp_path_factory) -> dict[str, str]:
     """WANDB_* directories in a temp dir, so the official SDK never writes to ~."""

@@ -30,6 +30,11 @@ def demo_data_dir() -> Path:
     return data_dir() / "demo"
 
 
+def cache_dir() -> Path:
+    """What wbtui can always make again (e.g. the sandbox's parsed schema)."""
+    return Path(os.environ.get("WBTUI_CACHE_DIR") or DIRS.user_cache_dir)
+
+
 def downloads_dir() -> Path:
     return Path(os.environ.get("WBTUI_DOWNLOADS_DIR") or Path.cwd())
 
@@ -79,5 +84,6 @@ def paths() -> dict[str, Path]:
         "config file": config_dir() / "config.toml",
         "data dir": data_dir(),
         "demo sandbox data": demo_data_dir(),
+        "cache": cache_dir(),
         "downloads (default)": downloads_dir(),
     }

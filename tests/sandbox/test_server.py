@@ -220,6 +220,38 @@ def test_the_schema_file_is_valid_sdl_and_builds_as_ariadne_builds_it():
     assert any(resolve is not None for resolve, _, _ in bound(ours).values())
 
 
+def test_the_parsed_schema_is_kept_in_the_cache_for_that_text_and_graphql_core(tmp_path, monkeypatch):
+    from graphql import print_ast
+
+    from wbtui.sandbox import app
+
+    monkeypatch.setenv("WBTUI_CACHE_DIR", str(tmp_path / "cache"))
+    parsed = print_ast(app.schema_document())
+    (cached,) = (tmp_path / "cache").glob("sandbox-schema-*.pickle")
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(app, "parse", no_parsing)
+        assert print_ast(app.schema_document()) == parsed  # loaded, not parsed
+
+    other = tmp_path / "schema.graphql"  # another text: another entry
+    other.write_text(app.SCHEMA_PATH.read_text() + "\nscalar Extra\n")
+    with monkeypatch.context() as mp:
+        mp.setattr(app, "SCHEMA_PATH", other)
+        assert "scalar Extra" in print_ast(app.schema_document())
+    assert len(list((tmp_path / "cache").glob("sandbox-schema-*.pickle"))) == 2
+
+    cached.write_bytes(b"not a pickle")  # damaged: parsed again, and written again
+    assert print_ast(app.schema_document()) == parsed
+    assert print_ast(app.schema_document()) == parsed and cached.read_bytes() != b"not a pickle"
+
+    (tmp_path / "file").write_text("a file where the cache dir would be")  # no cache: parsing each time
+    monkeypatch.setenv("WBTUI_CACHE_DIR", str(tmp_path / "file"))
+    assert print_ast(app.schema_document()) == parsed
+
+
 @pytest.mark.skipif(not (KIT / "check").exists(), reason="the protocol kit (../shared/wandb-protocol) is absent")
 def test_schema_is_a_subset_of_w_and_b_and_accepts_every_recorded_sdk_request():
     schema = Path(__file__).resolve().parents[2] / "wbtui" / "sandbox" / "schema.graphql"

@@ -10,8 +10,10 @@ import asyncio
 import contextlib
 import functools
 import gzip
+import hashlib
 import logging
 import os
+import pickle
 import zlib
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
@@ -25,13 +27,22 @@ from ariadne import (
     repair_schema_default_enum_values,
     validate_schema_default_enum_values,
 )
-from graphql import DocumentNode, GraphQLError, GraphQLSchema, assert_valid_schema, build_ast_schema, parse, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    assert_valid_schema,
+    build_ast_schema,
+    parse,
+    validate,
+)
+from graphql import version as graphql_version
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from .. import fastjson
+from .. import config, fastjson
 from . import accounts, artifacts, filestream, launch, resolvers, runs
 from .accounts import SandboxError, Viewer
 from .auth import viewer_for
@@ -49,7 +60,7 @@ def build_schema() -> GraphQLSchema:
     """schema.graphql with the resolvers bound, as ariadne's `make_executable_schema(...,
     convert_names_case=True)` builds it, but without validating the SDL at every start (15-20 ms
     of it): the file ships with wbtui, and a test validates it."""
-    schema = build_ast_schema(parse(SCHEMA_PATH.read_text(encoding="utf-8")), assume_valid_sdl=True)
+    schema = build_ast_schema(schema_document(), assume_valid_sdl=True)
     for bindable in resolvers.bindables():
         bindable.bind_to_schema(schema)
     convert_schema_names(schema, None)
@@ -57,6 +68,27 @@ def build_schema() -> GraphQLSchema:
     assert_valid_schema(schema)
     repair_schema_default_enum_values(schema)
     return schema
+
+
+def schema_document() -> DocumentNode:
+    """schema.graphql parsed. Parsing takes 20-30 ms of every start, so the document is kept
+    pickled in the cache dir, under a name made of the text and graphql-core's version, and
+    loaded from there (4 ms) when it is that very text; a cache that cannot be read or written
+    only means parsing again."""
+    text = SCHEMA_PATH.read_text(encoding="utf-8")
+    digest = hashlib.sha256(f"{graphql_version}\0{text}".encode()).hexdigest()[:20]
+    cached = config.cache_dir() / f"sandbox-schema-{digest}.pickle"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        document = pickle.loads(cached.read_bytes())
+        if isinstance(document, DocumentNode):
+            return document
+    document = parse(text, no_location=True)
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(cached)  # whole or not at all, even with two starts at once
+    return document
 
 
 class _ClientErrors(logging.Filter):
