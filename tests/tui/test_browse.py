@@ -5,6 +5,7 @@ tabs, jumping, help, the palette, the welcome screen, keymaps, NO_COLOR and mark
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from textual.widgets import Input, Log, SelectionList, TabPane
@@ -331,6 +332,69 @@ async def test_without_credentials_the_welcome_screen_says_how_and_offers_the_de
         await keys(pilot, "d")
         await settle(pilot)
         assert started and "admin (you)" in screen_text(app)
+
+
+@pytest.mark.parametrize("delay", [0.0, 1.0])
+async def test_wbtui_demo_says_it_is_starting_only_when_it_takes_a_moment(demo, delay):
+    from wbtui.config import Settings
+    from wbtui.tui.app import STARTING_AFTER, WbtuiApp
+
+    starts = []
+
+    def start_demo():
+        starts.append(True)
+        time.sleep(delay)
+        return lambda: client(demo)
+
+    app = WbtuiApp(Settings(), None, start_demo=start_demo, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(STARTING_AFTER + 0.2)
+        if delay:
+            assert isinstance(app.screen, WelcomeScreen) and "Starting the demo sandbox" in screen_text(app)
+            await keys(pilot, "d")  # impatient: not a second sandbox
+        else:
+            assert not isinstance(app.screen, WelcomeScreen)
+        await pilot.pause(delay)
+        await settle(pilot)
+        assert "admin (you)" in screen_text(app)
+        assert [type(s).__name__ for s in app.screen_stack[1:]] == ["BrowserScreen"] and len(starts) == 1
+
+
+async def test_a_demo_that_cannot_start_says_why_on_the_welcome_screen(demo):
+    from wbtui.config import Settings
+    from wbtui.tui.app import WbtuiApp
+
+    tries = []
+
+    def start_demo():
+        tries.append(True)
+        if len(tries) == 1:
+            raise OSError("No space left on device [b]")
+        return lambda: client(demo)
+
+    app = WbtuiApp(Settings(), None, start_demo=start_demo, demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        text = " ".join(screen_text(app).split())  # the line as it wraps
+        assert "The demo could not start: No space left on device [b]" in text and "Press d" in text
+        await keys(pilot, "d")  # and again, once there is room
+        await settle(pilot)
+        assert "admin (you)" in screen_text(app) and len(tries) == 2
+
+
+async def test_a_client_that_cannot_be_made_is_explained_on_the_welcome_screen():
+    from wbtui.config import Settings
+    from wbtui.tui.app import WbtuiApp
+
+    def make_api() -> Api:
+        raise ValueError("No API key configured [red]")
+
+    app = WbtuiApp(Settings(), make_api)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "⚠ No API key configured [red]" in screen_text(app) and "wandb login" in screen_text(app)
 
 
 async def test_no_color_draws_in_greys_only(demo, monkeypatch):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.timer import Timer
 
 from ..config import Settings
 from ..core import Api
@@ -17,6 +18,8 @@ from .refs import Ref
 from .screens.browser import BrowserScreen
 from .screens.jump import JumpScreen
 from .screens.welcome import WelcomeScreen
+
+STARTING_AFTER = 0.4  # seconds: a demo that starts sooner goes straight to the browser
 
 
 class WbtuiApp(App[None]):
@@ -49,6 +52,7 @@ class WbtuiApp(App[None]):
         self._start_demo = start_demo
         self.initial = initial
         self._demo_at_start = demo
+        self._demo_starting = False
         self.api: Api | None = None
         self.theme = settings.theme
         self.animation_level = "none"  # nothing moves over a slow SSH link
@@ -64,7 +68,7 @@ class WbtuiApp(App[None]):
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self._demo_at_start:
-            self.push_screen(WelcomeScreen(demo_available=True, starting=True))
+            self.start_demo()
         elif self._make_api is None:
             self.push_screen(WelcomeScreen(demo_available=self._start_demo is not None))
         else:
@@ -74,22 +78,46 @@ class WbtuiApp(App[None]):
         try:
             self.api = make_api()
         except Exception as error:  # no key, a malformed URL...: say so, never a traceback
-            self.push_screen(WelcomeScreen(demo_available=self._start_demo is not None, error=str(error)))
+            self._welcome(demo_available=self._start_demo is not None, error=str(error))
             return
         self.sub_title = self.api.settings.base_url + (" · read-only" if self.read_only else "")
         self.switch_screen(BrowserScreen()) if self.screen_stack[1:] else self.push_screen(BrowserScreen())
 
-    @work(thread=True, exclusive=True, group="demo", exit_on_error=False)
     def start_demo(self) -> None:
-        """Start the embedded demo sandbox (blocking: SQLite and a server thread)."""
+        """Start the embedded demo sandbox, then browse it; once (another `d` meanwhile does
+        nothing), again after a failure. A start slower than STARTING_AFTER says so; a quicker
+        one goes straight to the browser."""
+        if self._start_demo is not None and not self._demo_starting:
+            self._demo_starting = True
+            self._demo_worker()
+
+    @work(thread=True, group="demo", exit_on_error=False)
+    def _demo_worker(self) -> None:
         assert self._start_demo is not None
+        slow = self.call_from_thread(self.set_timer, STARTING_AFTER, self._say_starting)
         try:
             make_api = self._start_demo()
-        except Exception as error:  # a taken data dir, a full disk: say so on the welcome screen
-            self.call_from_thread(self.notify, f"The demo could not start: {error}", severity="error", timeout=15,
-                                  markup=False)
+        except Exception as error:  # a taken data dir, a full disk: say so, never a traceback
+            self.call_from_thread(self._demo_failed, slow, str(error))
             return
-        self.call_from_thread(self.open_browser, make_api)
+        self.call_from_thread(self._demo_started, slow, make_api)
+
+    def _say_starting(self) -> None:
+        self._welcome(demo_available=True, starting=True)
+
+    def _demo_started(self, slow: Timer, make_api: Callable[[], Api]) -> None:
+        slow.stop()
+        self.open_browser(make_api)
+
+    def _demo_failed(self, slow: Timer, error: str) -> None:
+        slow.stop()
+        self._demo_starting = False
+        self._welcome(demo_available=True, error=f"The demo could not start: {error}")
+
+    def _welcome(self, **kwargs) -> None:
+        """The welcome screen, in place of one already shown."""
+        screen = WelcomeScreen(**kwargs)
+        self.switch_screen(screen) if isinstance(self.screen, WelcomeScreen) else self.push_screen(screen)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

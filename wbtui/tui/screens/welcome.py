@@ -22,6 +22,9 @@ Keys live in ~/.netrc (written by `wandb login`) or WANDB_API_KEY.
 Get yours at <your W&B URL>/authorize."""
 
 
+STARTING = "Starting the demo sandbox… (the first start builds the demo workspace: a few seconds)"
+
+
 class WelcomeScreen(SteadyFrames, Screen[None]):
     BINDINGS = [
         Binding("d", "demo", "Try the demo", id="welcome.demo", tooltip="Open a local demo workspace"),
@@ -34,10 +37,6 @@ class WelcomeScreen(SteadyFrames, Screen[None]):
         self.error = error
         self.starting = starting
 
-    def on_mount(self) -> None:
-        if self.starting:
-            self.action_demo()
-
     def compose(self) -> ComposeResult:
         with Vertical(classes="welcome"):
             yield Static(Text("Welcome to wbtui", style="bold"))
@@ -46,13 +45,11 @@ class WelcomeScreen(SteadyFrames, Screen[None]):
             yield Static(Text(HOW))
             if self.demo_available:
                 yield Static(Text("Press d to explore a demo workspace on a local sandbox server (nothing leaves this machine).", style="bold"))
-            yield Static("", id="demo-status")
+            yield Static(Text(STARTING) if self.starting else "", id="demo-status")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.demo_available if action == "demo" else True
 
     def action_demo(self) -> None:
-        self.query_one("#demo-status", Static).update(
-            Text("Starting the demo sandbox… (the first start builds the demo workspace: a few seconds)"))
         self.app.start_demo()  # type: ignore[attr-defined]
