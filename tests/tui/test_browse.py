@@ -4,6 +4,7 @@ tabs, jumping, help, the palette, the welcome screen, keymaps, NO_COLOR and mark
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -395,6 +396,48 @@ async def test_a_client_that_cannot_be_made_is_explained_on_the_welcome_screen()
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
         assert "⚠ No API key configured [red]" in screen_text(app) and "wandb login" in screen_text(app)
+
+
+def _painted_frames(app) -> list[str]:
+    """The text of every frame the app paints from now on."""
+    frames: list[str] = []
+    display = app._display
+
+    def recorded(screen, renderable) -> None:
+        if renderable is not None and type(screen).__name__ == "BrowserScreen":
+            frames.append(screen_text(app))
+        display(screen, renderable)
+
+    app._display = recorded
+    return frames
+
+
+async def test_the_first_paint_waits_for_the_first_views_data(demo):
+    app = demo_app(demo)
+    frames = _painted_frames(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert frames and "cifar10-resnet" in frames[0]  # no frame of a loading tree, an empty view
+
+
+async def test_a_slow_first_view_does_not_hold_the_first_paint_long(demo, monkeypatch):
+    from wbtui.tui.screens.browser import FIRST_PAINT_WITHIN
+    from wbtui.tui.views.entity import EntityView
+
+    load = EntityView.load
+
+    async def slow_load(self) -> None:
+        await asyncio.sleep(1.5)
+        await load(self)
+
+    monkeypatch.setattr(EntityView, "load", slow_load)
+    app = demo_app(demo)
+    frames = _painted_frames(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(FIRST_PAINT_WITHIN + 0.4)
+        assert frames and "admin (you)" in frames[-1] and "3 projects" not in frames[-1]  # the tree, a view loading
+        await settle(pilot)
+    assert "3 projects" in frames[-1]
 
 
 async def test_no_color_draws_in_greys_only(demo, monkeypatch):

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from ..forms import Created
 
 
+FIRST_PAINT_WITHIN = 0.3  # seconds: how long the first paint may wait for data
+
+
 class BrowserScreen(SteadyFrames, Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back", tooltip="Back to the previous view"),
@@ -56,6 +59,7 @@ class BrowserScreen(SteadyFrames, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
+        self._holding_paint = True  # see _compositor_refresh
         self.history: list[Ref] = []
         self.current: Ref | None = None
         # runs marked in a project's runs list ("entity/project" -> runs), overlaid in charts
@@ -69,9 +73,27 @@ class BrowserScreen(SteadyFrames, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_timer(FIRST_PAINT_WITHIN, self._paint)
         self.query_one(NavTree).focus()
         if initial := self.app.initial:  # type: ignore[attr-defined]
             self.jump_to_path(initial)
+
+    def _compositor_refresh(self) -> None:
+        """Paint holding: the screen's first paint waits for its first view's data (at most
+        FIRST_PAINT_WITHIN), so a quick server shows one finished frame rather than four partial
+        ones (a loading tree, its roots, an empty view...) drawn while the data loads: 30-40 ms
+        of a start-up."""
+        if not self._holding_paint:
+            super()._compositor_refresh()
+
+    def _paint(self) -> None:
+        if self._holding_paint:
+            self._holding_paint = False
+            self.refresh(layout=True)
+
+    @on(View.Loaded)
+    def _view_loaded(self) -> None:
+        self._paint()
 
     def on_descendant_focus(self) -> None:
         self.set_class(self.query_one("#pane").has_focus_within, "-pane-focus")

@@ -9,6 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -74,6 +75,9 @@ class View(Vertical, can_focus=True):
         self.query_one(".view-error", Static).display = False
         self._load()
 
+    class Loaded(Message):
+        """A load ended: what came is shown (or the error)."""
+
     @work(exclusive=True, group="view", exit_on_error=False)
     async def _load(self) -> None:
         self.loading_body(True)
@@ -81,6 +85,7 @@ class View(Vertical, can_focus=True):
             await self.load()
         finally:
             self.loading_body(False)
+            self.post_message(self.Loaded())
 
     async def load(self) -> None:
         """Fetch from the server and fill the widgets (runs in a worker)."""
