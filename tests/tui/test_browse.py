@@ -398,6 +398,17 @@ async def test_a_client_that_cannot_be_made_is_explained_on_the_welcome_screen()
         assert "⚠ No API key configured [red]" in screen_text(app) and "wandb login" in screen_text(app)
 
 
+async def test_j_and_k_move_in_the_tree_as_in_every_list(demo):
+    app = demo_app(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one("NavTree")
+        await keys(pilot, "j", "j", "k", "enter")
+        assert tree.cursor_node.data.project == "cifar10-resnet"
+        await settle(pilot)
+        assert "Project · admin/cifar10-resnet" in screen_text(app)
+
+
 def _painted_frames(app) -> list[str]:
     """The text of every frame the app paints from now on."""
     frames: list[str] = []

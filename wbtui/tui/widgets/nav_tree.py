@@ -34,6 +34,8 @@ class NavTree(Tree[Ref]):
     """Where everything on the server can be reached from."""
 
     BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="tree.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="tree.down"),
         Binding("right,l", "expand", "Expand", show=False, id="tree.expand"),
         Binding("left,h", "collapse", "Collapse", show=False, id="tree.collapse"),
     ]
