@@ -107,6 +107,30 @@ async def test_a_paused_timer_resumed_late_ticks_at_once(clock: Clock) -> None:
     assert await ticks_of(SteadyTimer, clock, on_tick) == [1.0, 5.0, 9.0]
 
 
+async def test_a_hurried_timer_ticks_without_waiting_for_the_interval(clock: Clock) -> None:
+    def on_tick(timer: Timer, n: int) -> None:
+        if n == 1:
+            timer.hurry()  # type: ignore[attr-defined]  (a key came: its frame goes at once)
+    assert await ticks_of(SteadyTimer, clock, on_tick) == [1.0, 1.0, 2.0]
+
+
+async def test_hurrying_cuts_the_wait_short_in_real_time() -> None:
+    active_app.set(_App())
+    loop = asyncio.get_running_loop()
+    ticks: list[float] = []
+    timer = SteadyTimer(active_app.get(), 0.5, callback=lambda: ticks.append(loop.time()))
+    started = loop.time()
+    timer._start()
+    while not ticks:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    timer.hurry()  # while it waits out the interval after the first tick
+    while len(ticks) < 2:
+        await asyncio.sleep(0.01)
+    timer.stop()
+    assert ticks[0] - started >= 0.45 and ticks[1] - ticks[0] < 0.3
+
+
 def test_every_screen_of_wbtui_paints_on_a_steady_timer() -> None:
     for module in pkgutil.walk_packages(wbtui.tui.__path__, "wbtui.tui."):
         importlib.import_module(module.name)
@@ -125,3 +149,9 @@ async def test_the_browser_screen_updates_on_a_steady_timer(demo_sandbox) -> Non
         assert isinstance(app.screen, BrowserScreen)
         assert isinstance(app.screen._update_timer, SteadyTimer)
         assert "cifar10-resnet" in screen_text(app)  # painted by it
+        hurried = []
+        timer = app.screen._update_timer
+        original = timer.hurry
+        timer.hurry = lambda: hurried.append(True) or original()
+        await pilot.press("down")
+        assert hurried  # a key's frame does not wait behind another's

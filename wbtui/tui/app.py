@@ -13,6 +13,7 @@ from ..config import Settings
 from ..core import Api
 from . import styles
 from .commands import FormCommands, JumpCommands, ViewCommands
+from .frames import SteadyFrames
 from .idle_gc import IdleCollector
 from .refs import Ref
 from .screens.browser import BrowserScreen
@@ -122,6 +123,8 @@ class WbtuiApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._collector.input()
+            if isinstance(event, events.Key) and isinstance(self.screen, SteadyFrames):
+                self.screen.hurry_frame()
         await super().on_event(event)
 
     async def on_unmount(self) -> None:

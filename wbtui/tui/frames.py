@@ -13,10 +13,16 @@ previous one *started* (so never more than 60 a second), and at once if that tim
 when the timer is resumed — after a slow frame, the next change is painted as soon as it is
 made. `SteadyFrames` gives a screen one for its updates; every wbtui screen has it. Drop both
 when Textual's timer stops skipping (tests/tui/test_frames.py fails then).
+
+A key press hurries the timer: its frame comes as soon as the key has changed something, not
+an interval after a frame drawn for something else a moment before (a page of runs arriving,
+say), which made the slowest keys wait 12-17 ms more. Pacing still holds other updates to 60 a
+second.
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import cached_property
 
 from textual import _time
@@ -25,7 +31,16 @@ from textual.timer import EventTargetGone, Timer
 
 
 class SteadyTimer(Timer):
-    """A `Timer` whose ticks are at least an interval apart, each as early as that allows."""
+    """A `Timer` whose ticks are at least an interval apart, each as early as that allows, unless
+    hurried: then the next tick comes as soon as the timer is active."""
+
+    _hurried = False
+    _pacing: asyncio.Future | None = None
+
+    def hurry(self) -> None:
+        self._hurried = True
+        if self._pacing is not None:
+            self._pacing.cancel()
 
     async def _run(self) -> None:
         count = 0
@@ -33,7 +48,11 @@ class SteadyTimer(Timer):
         last = _time.get_time()  # the start: the first tick comes one interval later, as Textual's
         while self._repeat is None or count <= self._repeat:
             due = last + self._interval
-            await _time.sleep(max(0, due - _time.get_time()))
+            if not self._hurried:
+                self._pacing = asyncio.ensure_future(_time.sleep(max(0, due - _time.get_time())))
+                await asyncio.wait([self._pacing])  # ends early if hurried; a stop() still cancels us
+                self._pacing = None
+            self._hurried = False
             count += 1
             await self._active.wait()
             if self._reset:
@@ -48,6 +67,10 @@ class SteadyTimer(Timer):
 
 class SteadyFrames:
     """A mixin for a `Screen`: its updates run on a `SteadyTimer`."""
+
+    def hurry_frame(self) -> None:
+        """Paint the next change at once (the app calls it for every key press)."""
+        self._update_timer.hurry()
 
     @cached_property
     def _update_timer(self) -> Timer:  # replaces Screen._update_timer (same timer, same use)
