@@ -101,3 +101,18 @@ async def test_pages_appended_below_the_screen_grow_the_scroll_bar_and_can_be_re
         await pilot.press("end")
         assert any("row 499" in line for line in lines(app))
         assert table.max_scroll_y == 501 - table.scrollable_content_region.height
+
+
+async def test_lines_know_their_length_in_cells_even_with_wide_and_cut_texts() -> None:
+    from rich.cells import cell_len
+
+    columns = [Column("name", "Name", 12, grow=True), Column("state", "State", 8), Column("notes", "Notes", 10)]
+    app = OneTable(columns, 0)
+    async with app.run_test(size=(60, 10)) as pilot:
+        texts = ["a-rather-long-run-name", "短い名前のラン", "ok", "ünïcödé…", "x" * 40]
+        app.table.add_rows([Row(f"w{i}", (Cell(t), Cell("finished"), Cell(t[::-1]))) for i, t in enumerate(texts)],
+                           has_more=False)
+        await pilot.pause()
+        app.table.marked.add("w1")
+        for strip in [app.table._header_strip()] + [app.table._row_strip(i) for i in range(len(texts))]:
+            assert strip.cell_length == sum(cell_len(segment.text) for segment in strip)

@@ -360,7 +360,7 @@ class PagedTable(ScrollView, can_focus=True):
                 style = self._style("header-cursor")
             segments.append(Segment(_fit(label, width, column.align_right), style))
             segments.append(Segment(" ", header))
-        return Strip(Segment.simplify(segments))
+        return Strip(Segment.simplify(segments), self._line_length())
 
     def _row_strip(self, index: int) -> Strip:
         row = self.rows[index]
@@ -379,7 +379,12 @@ class PagedTable(ScrollView, can_focus=True):
             segments.append(Segment(_fit(cell.text, width, column.align_right), style))
             segments.append(Segment(" ", base))
         # one segment per run of equal style: every later step (crop, filters) costs per segment
-        return Strip(Segment.simplify(segments))
+        return Strip(Segment.simplify(segments), self._line_length())
+
+    def _line_length(self) -> int:
+        """The cells of a header or row line (the mark, each column and a space): given to its
+        Strip, which would otherwise measure it character by character ("…" is not ASCII)."""
+        return 2 + sum(self.widths) + len(self.widths)
 
     # -- actions ----------------------------------------------------------------------------
 
