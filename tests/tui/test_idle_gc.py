@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gc
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -12,7 +14,26 @@ from wbtui import cli
 from wbtui.config import Settings
 from wbtui.tui import idle_gc
 from wbtui.tui.app import WbtuiApp
-from wbtui.tui.idle_gc import FULL_EVERY, LONGEST, NEVER, QUIET, STARTUP, IdleCollector, pause_for_startup
+from wbtui.tui.idle_gc import (
+    FULL_EVERY,
+    LONGEST,
+    NEVER,
+    QUIET,
+    STARTUP,
+    IdleCollector,
+    pause_for_startup,
+)
+
+
+@contextmanager
+def started() -> Iterator[IdleCollector]:
+    """A started collector, stopped afterwards (its thresholds given back)."""
+    collector = IdleCollector()
+    collector.start()
+    try:
+        yield collector
+    finally:
+        collector.stop()
 
 
 @pytest.fixture
@@ -38,9 +59,7 @@ def collections():
 
 def test_the_older_generations_wait_for_quiet_input(clock, collections):
     saved = gc.get_threshold()
-    collector = IdleCollector()
-    collector.start()
-    try:
+    with started() as collector:
         assert gc.get_threshold() == (saved[0], NEVER, NEVER)
         gc.collect(0)  # something reached generation 1
         collector.input()
@@ -50,15 +69,11 @@ def test_the_older_generations_wait_for_quiet_input(clock, collections):
         clock[0] += QUIET
         collector.tick()
         assert collections[-1] == 1
-    finally:
-        collector.stop()
     assert gc.get_threshold() == saved
 
 
 def test_a_long_burst_of_input_is_collected_anyway(clock, collections):
-    collector = IdleCollector()
-    collector.start()
-    try:
+    with started() as collector:
         gc.collect(0)
         for _ in range(int(LONGEST / 0.1) - 1):  # a key every 0.1 s, just under LONGEST
             clock[0] += 0.1
@@ -69,14 +84,10 @@ def test_a_long_burst_of_input_is_collected_anyway(clock, collections):
         collector.input()
         collector.tick()
         assert collections[-1] == 1
-    finally:
-        collector.stop()
 
 
 def test_a_full_collection_only_when_quiet_and_not_too_often(clock, collections):
-    collector = IdleCollector()
-    collector.start()
-    try:
+    with started() as collector:
         gc.collect(1)  # generation 2 has something new
         clock[0] += FULL_EVERY
         collector.input()
@@ -90,8 +101,6 @@ def test_a_full_collection_only_when_quiet_and_not_too_often(clock, collections)
         clock[0] += QUIET
         collector.tick()
         assert 2 not in collections  # the last one was just now
-    finally:
-        collector.stop()
 
 
 class Cycle:
@@ -109,9 +118,7 @@ def paused():
 
 
 def test_a_paused_start_up_ends_after_startup_seconds_frozen(clock, collections, paused):
-    collector = IdleCollector()
-    collector.start()
-    try:
+    with started() as collector:
         clock[0] += STARTUP - 0.1
         collector.tick()
         assert not gc.isenabled() and gc.get_freeze_count() == 0 and not collections
@@ -131,29 +138,19 @@ def test_a_paused_start_up_ends_after_startup_seconds_frozen(clock, collections,
         collector.tick()
         assert collections[-1] == 2 and gc.get_freeze_count() == 0
         assert freed() is None
-    finally:
-        collector.stop()
 
 
 def test_the_first_key_ends_a_paused_start_up_at_once(clock, paused):
-    collector = IdleCollector()
-    collector.start()
-    try:
+    with started() as collector:
         collector.input()
         assert gc.isenabled() and gc.get_freeze_count() > 0
-    finally:
-        collector.stop()
 
 
 def test_an_unpaused_start_freezes_nothing(clock):
-    collector = IdleCollector()
-    collector.start()
-    try:
+    with started() as collector:
         clock[0] += STARTUP
         collector.tick()
         assert gc.isenabled() and gc.get_freeze_count() == 0
-    finally:
-        collector.stop()
 
 
 def test_stop_resumes_collection_if_start_up_never_ended(paused):
